@@ -1,0 +1,151 @@
+/**
+ * Typed errors of regtags. Every error the library throws on purpose is a
+ * {@link RegtagsError} with a stable `code`; the CLI maps each code to an exit
+ * code (see `cli/exit-codes.ts`). Registry error codes (`NAME_UNKNOWN`, …) are
+ * data on {@link RegistryError}, never mixed into {@link ErrorCode}.
+ *
+ * This module imports nothing, so every layer may import it.
+ */
+
+/** What the user must do next decides the code, not where it was thrown. */
+export type ErrorCode =
+  | "ERR_USAGE"
+  | "ERR_INVALID_REFERENCE"
+  | "ERR_CREDENTIALS"
+  | "ERR_AUTH"
+  | "ERR_NOT_FOUND"
+  | "ERR_RATE_LIMITED"
+  | "ERR_REGISTRY"
+  | "ERR_PROTOCOL"
+  | "ERR_NETWORK"
+  | "ERR_TLS"
+  | "ERR_INCOMPLETE"
+  | "ERR_ABORTED";
+
+const brand = Symbol.for("regtags.error");
+
+/** Base class of all regtags errors. Recognise it with {@link isRegtagsError}. */
+export class RegtagsError extends Error {
+  override name: string = "RegtagsError";
+  readonly code: ErrorCode;
+  readonly [brand] = true;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * True for any regtags error, even one thrown by another copy of the package
+ * (the emulator's, a dependency's), where `instanceof` would fail.
+ */
+export function isRegtagsError(value: unknown): value is RegtagsError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+}
+
+/** A command line that cannot be acted on (CLI only). */
+export class UsageError extends RegtagsError {
+  override name = "UsageError" as const;
+  constructor(message: string) {
+    super("ERR_USAGE", message);
+  }
+}
+
+/** The image reference the user gave is not valid (REF-1..REF-8). */
+export class InvalidReferenceError extends RegtagsError {
+  override name = "InvalidReferenceError" as const;
+  readonly input: string;
+  constructor(input: string, reason: string) {
+    super("ERR_INVALID_REFERENCE", `invalid reference ${JSON.stringify(truncate(input, 300))}: ${reason}`);
+    this.input = input;
+  }
+}
+
+/** A credentials file, helper or flag could not be used. Never carries the secret. */
+export class CredentialsError extends RegtagsError {
+  override name = "CredentialsError" as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_CREDENTIALS", message, options);
+  }
+}
+
+/** The registry or its token service refused us: 401/403, denied, needs login. */
+export class AuthError extends RegtagsError {
+  override name = "AuthError" as const;
+  readonly status: number | undefined;
+  /** The challenge's `error` parameter (RFC 6750 §3), e.g. `insufficient_scope`. */
+  readonly challengeError: string | undefined;
+  constructor(message: string, details: { status?: number; challengeError?: string; cause?: unknown } = {}) {
+    super("ERR_AUTH", message, { cause: details.cause });
+    this.status = details.status;
+    this.challengeError = details.challengeError;
+  }
+}
+
+/** One entry of a registry's JSON error body (OCI distribution-spec v1.1.1, Error Codes). */
+export interface RegistryErrorDetail {
+  code: string;
+  message: string;
+  detail?: unknown;
+}
+
+/** The registry answered with an HTTP error we cannot work around. */
+export class RegistryError extends RegtagsError {
+  override name = "RegistryError" as const;
+  readonly status: number;
+  readonly method: string;
+  /** Redacted URL of the failing request. */
+  readonly url: string;
+  readonly errors: readonly RegistryErrorDetail[];
+  constructor(
+    code: "ERR_NOT_FOUND" | "ERR_RATE_LIMITED" | "ERR_REGISTRY",
+    message: string,
+    details: { status: number; method: string; url: string; errors?: readonly RegistryErrorDetail[] },
+  ) {
+    super(code, message);
+    this.status = details.status;
+    this.method = details.method;
+    this.url = details.url;
+    this.errors = details.errors ?? [];
+  }
+}
+
+/** The server broke the protocol: a malformed header or body, a lying Link. */
+export class ProtocolError extends RegtagsError {
+  override name = "ProtocolError" as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ERR_PROTOCOL", message, options);
+  }
+}
+
+/** The registry could not be reached (DNS, refused, reset, timeout) or TLS failed. */
+export class NetworkError extends RegtagsError {
+  override name = "NetworkError" as const;
+  constructor(code: "ERR_NETWORK" | "ERR_TLS", message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** A listing stopped before its end (link loop, page cap). Carries what was listed. */
+export class IncompleteListError extends RegtagsError {
+  override name = "IncompleteListError" as const;
+  readonly partial: readonly string[];
+  constructor(message: string, partial: readonly string[]) {
+    super("ERR_INCOMPLETE", message);
+    this.partial = partial;
+  }
+}
+
+/** The caller's AbortSignal fired (Ctrl-C in the CLI). */
+export class AbortedError extends RegtagsError {
+  override name = "AbortedError" as const;
+  constructor(options?: { cause?: unknown }) {
+    super("ERR_ABORTED", "interrupted", options);
+  }
+}
+
+/** Shortens untrusted text for a one-line message. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
