@@ -1,0 +1,216 @@
+/**
+ * The auth decorator: wraps a Transport so registry requests authenticate
+ * themselves. It never pings first (TOK-1 is only a fallback): the real
+ * request goes out, and a 401 is answered from the challenge on that very
+ * response (containers/image#2754). Once an origin's challenge is known,
+ * later requests carry the token up front, so a listing costs one 401 and
+ * one token request however many pages it has.
+ *
+ * Steps for each request:
+ *  1. Attach what the origin's known challenge asks for: a cached or fetched
+ *     Bearer token for exactly the request's scopes, or Basic credentials.
+ *  2. Send. Anything but 401 is returned to the caller.
+ *  3. On 401, parse every challenge (CH-2), prefer Bearer then Basic (CH-10),
+ *     reuse the last known challenge if the 401 has none (CH-9).
+ *  4. Retry once with a fresh token (after `invalid_token` the cached one is
+ *     dropped). A 401 after a fresh token or after Basic credentials is final:
+ *     never a loop (TOK-8).
+ */
+import { AuthError, CredentialsError } from "../errors.js";
+import { isLoopbackRegistry } from "../reference/reference.js";
+import { redactUrl, type TraceListener } from "../transport/trace.js";
+import type { Transport, TransportRequest, TransportResponse } from "../transport/types.js";
+import { parseChallenges, pickChallenge, type Challenge } from "./challenge.js";
+import type { Credential, CredentialResolver } from "./credential.js";
+import { parseScope, parseScopeList, formatScope } from "./scope.js";
+import { fetchToken } from "./token-endpoint.js";
+import { TokenCache, type TokenKey } from "./token-cache.js";
+
+export interface AuthOptions {
+  /** Credentials per registry name. Absent = anonymous everywhere. */
+  readonly credentials?: CredentialResolver | undefined;
+  /**
+   * Maps a request origin to the registry name its credentials belong to.
+   * Origins it does not know (a cross-origin Link, a redirect target) get no
+   * credentials at all.
+   */
+  readonly registryForOrigin: (origin: string) => string | undefined;
+  readonly cache?: TokenCache;
+  readonly now?: () => number;
+  readonly onTrace?: TraceListener | undefined;
+  /** Allow sending Basic credentials to a plain-http token realm on a non-loopback host. @default false */
+  readonly allowInsecureRealm?: boolean;
+}
+
+interface Attached {
+  readonly headers: Record<string, string>;
+  /** True when what we sent cannot get better by retrying (fresh token, Basic, registry token). */
+  readonly final: boolean;
+  readonly tokenKey?: TokenKey;
+  readonly token?: string;
+  readonly credential?: Credential | undefined;
+}
+
+export function withAuth(next: Transport, options: AuthOptions): Transport {
+  const cache = options.cache ?? new TokenCache(options.now);
+  const trace = options.onTrace;
+  const knownChallenges = new Map<string, Challenge>();
+  const credentialCache = new Map<string, Promise<Credential | undefined>>();
+
+  const credentialFor = (origin: string, repository: string | undefined): Promise<Credential | undefined> => {
+    const registry = options.registryForOrigin(origin);
+    if (registry === undefined || options.credentials === undefined) return Promise.resolve(undefined);
+    const id = `${registry}\n${repository ?? ""}`;
+    let pending = credentialCache.get(id);
+    if (pending === undefined) {
+      pending = options.credentials(registry, repository);
+      credentialCache.set(id, pending);
+    }
+    return pending;
+  };
+
+  const attach = async (req: TransportRequest, forceFresh: boolean): Promise<Attached> => {
+    const origin = req.url.origin;
+    const repository = repositoryOf(req);
+    const credential = await credentialFor(origin, repository);
+    if (credential?.kind === "registry-token") {
+      return { headers: { authorization: `Bearer ${credential.token}` }, final: true, credential };
+    }
+    const challenge = knownChallenges.get(origin);
+    if (challenge === undefined) return { headers: {}, final: false, credential };
+    if (challenge.scheme === "basic") {
+      if (credential?.kind !== "basic") return { headers: {}, final: true, credential };
+      const basic = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
+      return { headers: { authorization: `Basic ${basic}` }, final: true, credential };
+    }
+    const key = tokenKeyFor(challenge, req);
+    if (forceFresh) cache.invalidate(key, cache.peek(key)?.token ?? "");
+    if (credential?.kind === "basic" && !options.allowInsecureRealm) assertRealmSafe(key.realm);
+    const { grant, fetched } = await cache.get(key, () =>
+      fetchToken(next, key, credential, { now: options.now ?? Date.now, signal: req.signal }),
+    );
+    trace?.({
+      type: "token",
+      realm: redactUrl(key.realm),
+      service: key.service,
+      scopes: key.scopes,
+      source: fetched ? "fetched" : "cache",
+      expiresInSeconds: Math.round((grant.expiresAt - (options.now ?? Date.now)()) / 1000),
+    });
+    return { headers: { authorization: `Bearer ${grant.token}` }, final: fetched, tokenKey: key, token: grant.token, credential };
+  };
+
+  const tokenKeyFor = (challenge: Challenge, req: TransportRequest): TokenKey => {
+    const realm = challenge.params["realm"];
+    if (realm === undefined || realm === "") {
+      throw new AuthError(`${req.url.host}: Bearer challenge without a realm; the registry's WWW-Authenticate header is unusable`);
+    }
+    const needed = req.auth?.scopes ?? [];
+    return { realm, service: challenge.params["service"] ?? "", scopes: mergeScopes(needed, challenge, trace, req.url.host) };
+  };
+
+  return async (req) => {
+    let forceFresh = false;
+    for (let attempt = 0; ; attempt++) {
+      const attached = await attach(req, forceFresh);
+      const res = await next({ ...req, headers: { ...req.headers, ...attached.headers } });
+      if (res.status !== 401) return res;
+
+      const origin = req.url.origin;
+      const parsed = parseChallenges(res.headers.getAll("www-authenticate"));
+      const challenge = pickChallenge(parsed) ?? knownChallenges.get(origin);
+      await res.discard();
+      if (challenge === undefined) {
+        throw new AuthError(`${req.url.host}: 401 Unauthorized without a usable WWW-Authenticate challenge at ${redactUrl(req.url)}`, { status: 401 });
+      }
+      const learnt = knownChallenges.get(origin) === undefined;
+      knownChallenges.set(origin, challenge);
+      const challengeError = challenge.params["error"];
+      trace?.({
+        type: "auth",
+        message: `${req.url.host} wants ${challenge.scheme}${challenge.params["realm"] !== undefined ? ` realm=${redactUrl(challenge.params["realm"])}` : ""}${challenge.params["service"] !== undefined ? ` service=${challenge.params["service"]}` : ""}${challengeError !== undefined ? ` error=${challengeError}` : ""}`,
+      });
+      const retryable = attempt < 2 && (!attached.final || (learnt && attached.headers["authorization"] === undefined));
+      if (!retryable) {
+        const registry = options.registryForOrigin(origin) ?? req.url.host;
+        const repository = repositoryOf(req);
+        throw authFailure(repository === undefined ? registry : `${registry}/${repository}`, res, challenge, attached);
+      }
+      if (attached.token !== undefined && attached.tokenKey !== undefined) {
+        // TOK-8: a rejected cached token is renewed once, never in a loop.
+        cache.invalidate(attached.tokenKey, attached.token);
+        forceFresh = true;
+      }
+    }
+  };
+}
+
+/**
+ * The scopes to ask for: what the request needs, plus challenge scopes on the
+ * same resources (a server may ask for more actions). A challenge scope on
+ * another resource, like ghcr's placeholder `repository:user/image:pull` on
+ * its ping (field report), is ignored.
+ */
+function mergeScopes(needed: readonly string[], challenge: Challenge, trace: TraceListener | undefined, host: string): string[] {
+  const result = new Map<string, Set<string>>();
+  const resourceOf = (s: { type: string; name: string; resourceClass?: string }) => `${s.type}(${s.resourceClass ?? ""}):${s.name}`;
+  const wanted = needed.map((text) => parseScope(text));
+  for (const scope of wanted) result.set(resourceOf(scope), new Set(scope.actions));
+  let offered: ReturnType<typeof parseScopeList> = [];
+  try {
+    offered = parseScopeList(challenge.params["scope"] ?? "");
+  } catch {
+    offered = []; // `scope="*"` (Forgejo) or other shapes that name nothing we need
+  }
+  for (const scope of offered) {
+    const actions = result.get(resourceOf(scope));
+    if (actions === undefined) {
+      trace?.({ type: "auth", message: `${host}: ignoring challenge scope ${formatScope(scope)} (not the resource requested)` });
+      continue;
+    }
+    for (const action of scope.actions) actions.add(action);
+  }
+  return wanted.map((scope) => formatScope({ ...scope, actions: [...(result.get(resourceOf(scope)) ?? [])] }));
+}
+
+function repositoryOf(req: TransportRequest): string | undefined {
+  for (const text of req.auth?.scopes ?? []) {
+    try {
+      const scope = parseScope(text);
+      if (scope.type === "repository") return scope.name;
+    } catch {
+      // not a repository scope
+    }
+  }
+  return undefined;
+}
+
+function assertRealmSafe(realm: string): void {
+  let url: URL;
+  try {
+    url = new URL(realm);
+  } catch {
+    return; // fetchToken reports an invalid realm
+  }
+  if (url.protocol === "http:" && !isLoopbackRegistry(url.host)) {
+    throw new CredentialsError(
+      `refusing to send credentials to the plain-http token realm ${redactUrl(url)}; use an https realm or pass --allow-insecure-realm`,
+    );
+  }
+}
+
+function authFailure(subject: string, res: TransportResponse, challenge: Challenge, attached: Attached): AuthError {
+  const error = challenge.params["error"];
+  const description = challenge.params["error_description"];
+  const reason = error !== undefined ? ` (${error}${description !== undefined ? `: ${description}` : ""})` : "";
+  if (attached.credential !== undefined && attached.headers["authorization"] !== undefined) {
+    return new AuthError(
+      `authentication failed for ${subject}${reason} (credentials from ${attached.credential.source}); check the user name and password or token`,
+      { status: res.status, ...(error !== undefined ? { challengeError: error } : {}) },
+    );
+  }
+  return new AuthError(
+    `${subject}: authentication required or repository does not exist${reason}; if it is private, log in (docker login) or pass --creds USER:PASS`,
+    { status: res.status, ...(error !== undefined ? { challengeError: error } : {}) },
+  );
+}

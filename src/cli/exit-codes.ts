@@ -1,0 +1,35 @@
+/**
+ * Exit codes of the regtags CLI, one per error code, so adding an ErrorCode
+ * without an exit code fails to compile. Documented in the README and --help.
+ */
+import type { ErrorCode } from "../index.js";
+
+export const EXIT_OK = 0;
+/** An unexpected error: a bug in regtags. */
+export const EXIT_INTERNAL = 1;
+
+export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
+  ERR_USAGE: 2,
+  ERR_INVALID_REFERENCE: 2,
+  ERR_CREDENTIALS: 3,
+  ERR_AUTH: 3,
+  ERR_NOT_FOUND: 4,
+  ERR_REGISTRY: 5,
+  ERR_PROTOCOL: 5,
+  ERR_RATE_LIMITED: 5,
+  ERR_NETWORK: 6,
+  ERR_TLS: 6,
+  ERR_INCOMPLETE: 7,
+  ERR_ABORTED: 130,
+};
+
+export const EXIT_CODE_HELP = `Exit codes:
+  0    every tag listed
+  1    unexpected error (a bug: please report it with --debug output)
+  2    usage error or invalid image reference
+  3    credentials or authentication (needs login, denied, wrong password)
+  4    repository not found
+  5    registry or protocol error, or still rate limited after retries
+  6    network or TLS error
+  7    incomplete list (pagination loop, page cap)
+  130  interrupted`;

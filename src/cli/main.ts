@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+/**
+ * The regtags command. Kept light at start-up: `--version` and `--help`
+ * load nothing else; commands import their modules when they run.
+ */
+import { readFileSync } from "node:fs";
+import { EXIT_CODE_HELP, EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
+
+const HELP = `regtags — list the tags of a container image repository on any registry
+
+Usage:
+  regtags ls [options] REF        every tag of REF, one per line, in the registry's order
+  regtags demo                    start the built-in registry emulator and list tags from each profile
+  regtags emulate [options]       run the registry emulator (for tests and experiments)
+  regtags --version | --help
+
+REF is an image reference: ubuntu, docker.io/library/ubuntu, ghcr.io/OWNER/IMAGE,
+quay.io/NS/REPO, localhost:5000/NAME, [fc00::1]:5000/NAME (a tag or digest is ignored).
+
+ls options:
+  --json                 print {"Repository": ..., "Tags": [...]} like skopeo list-tags
+  --creds USER:PASS      credentials for the registry (Basic, or at its token service)
+  --plain-http           use http instead of https
+  --tls-verify=false     accept any TLS certificate
+  --endpoint HOST=URL    contact URL for registry HOST (repeatable), e.g. docker.io=http://127.0.0.1:5000
+  --config FILE          config file (default $XDG_CONFIG_HOME/regtags/config.json):
+                         {"endpoints": {"HOST": "URL"}, "plainHttp": false, "tlsVerify": true}
+  --page-size N|none     n of the first request (default: per registry, else 1000)
+  --max-pages N          stop with exit 7 after N pages (default 100000)
+  --debug                print every HTTP exchange and auth decision to stderr (secrets redacted)
+
+emulate options:
+  --profile ID           profile to serve (repeatable; default: all); see regtags emulate --list
+  --latency MS           delay added to every response
+  --list                 list the profiles and exit
+
+${EXIT_CODE_HELP}
+`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP);
+    return command === undefined ? EXIT_CODES.ERR_USAGE : 0;
+  }
+  if (command === "--version" || command === "-v" || command === "version") {
+    process.stdout.write(`regtags ${version()}\n`);
+    return 0;
+  }
+  const debug = rest.includes("--debug");
+  try {
+    switch (command) {
+      case "ls":
+      case "list-tags":
+        return await (await import("./ls.js")).runLs(rest);
+      case "demo":
+        return await (await import("./demo.js")).runDemo(rest);
+      case "emulate":
+        return await (await import("./emulate.js")).runEmulate(rest);
+      default: {
+        const { UsageError } = await import("../errors.js");
+        throw new UsageError(`unknown command ${JSON.stringify(command)}; run regtags --help`);
+      }
+    }
+  } catch (error) {
+    return reportError(error, debug);
+  }
+}
+
+/** One line on stderr, never a stack trace unless --debug; returns the exit code. */
+export function reportError(error: unknown, debug: boolean): number {
+  const code = (error as { code?: unknown })?.code;
+  const known = typeof code === "string" && code in EXIT_CODES && (error as { [k: symbol]: unknown })[Symbol.for("regtags.error")] === true;
+  const message = (error as Error)?.message ?? String(error);
+  if (known) {
+    process.stderr.write(`regtags: ${message.split("\n")[0]}\n`);
+  } else {
+    process.stderr.write(`regtags: internal error: ${message.split("\n")[0]} (run with --debug for details)\n`);
+  }
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return known ? EXIT_CODES[code as keyof typeof EXIT_CODES] : EXIT_INTERNAL;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error, false);
+  },
+);

@@ -1,0 +1,58 @@
+/**
+ * Writing to stdout with back-pressure (a closed pipe, as with `| head`, ends
+ * quietly), and rendering trace events on stderr for --debug. Warnings are
+ * shown even without --debug.
+ */
+import type { TraceEvent, TraceListener } from "../index.js";
+
+let stdoutClosed = false;
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") stdoutClosed = true;
+  else throw error;
+});
+
+export function writeOut(text: string): Promise<void> {
+  if (stdoutClosed) return Promise.resolve();
+  return new Promise((resolve) => {
+    if (process.stdout.write(text)) resolve();
+    else process.stdout.once("drain", resolve);
+  });
+}
+
+export function formatTraceEvent(event: TraceEvent): string | undefined {
+  switch (event.type) {
+    case "request":
+      return `→ ${event.method} ${event.url} [${event.purpose || "request"}] authorization: ${event.authorization}`;
+    case "response": {
+      const headers = Object.entries(event.headers).map(([name, value]) => `\n    ${name}: ${value}`).join("");
+      return `← ${event.status} ${event.method} ${event.url} (${event.ms.toFixed(0)} ms)${headers}`;
+    }
+    case "error":
+      return `✗ ${event.method} ${event.url} (${event.ms.toFixed(0)} ms): ${event.message}`;
+    case "auth":
+      return `auth: ${event.message}`;
+    case "token":
+      return `token: ${event.source === "cache" ? "reused cached" : "fetched"} token for ${event.scopes.join(" ") || "(no scope)"} from ${event.realm}${event.service ? ` service=${event.service}` : ""}, valid ${event.expiresInSeconds} s more`;
+    case "retry":
+      return `retry: ${event.method} ${event.url} after ${event.reason}, attempt ${event.attempt}, waiting ${event.waitMs} ms`;
+    case "page":
+      return `page: ${event.tags} tags (${event.newTags} new) from ${event.url}${event.next !== undefined ? `; next ${event.next}` : "; last page"}`;
+    case "endpoint":
+      return `endpoint: ${event.registry} → ${event.endpoint} (${event.reason})`;
+    case "warning":
+      return undefined;
+  }
+}
+
+/** Prints warnings always and everything else with --debug, to stderr. */
+export function createTracePrinter(debug: boolean): TraceListener {
+  return (event) => {
+    if (event.type === "warning") {
+      process.stderr.write(`regtags: warning: ${event.message}\n`);
+      return;
+    }
+    if (!debug) return;
+    const line = formatTraceEvent(event);
+    if (line !== undefined) process.stderr.write(`regtags: ${line}\n`);
+  };
+}

@@ -1,0 +1,186 @@
+/**
+ * The composition root: turns options and registry profiles into one request
+ * pipeline and runs registry operations on it.
+ *
+ * The pipeline, outermost first (every request regtags makes goes through it):
+ *   auth      → answers 401s with tokens or Basic credentials (auth/)
+ *   retry     → backs off on 408/429/5xx and connection failures, per origin
+ *   redirects → follows them without leaking Authorization across origins
+ *   trace     → one event per HTTP exchange, redacted
+ *   http      → undici keep-alive pools
+ * Token requests enter below auth, so they are retried, redirected and traced
+ * like any other request.
+ */
+import { NetworkError, type RegtagsError, isRegtagsError } from "./errors.js";
+import { withAuth } from "./auth/authenticate.js";
+import type { Credential, CredentialResolver } from "./auth/credential.js";
+import { TokenCache } from "./auth/token-cache.js";
+import { listTagPages, type TagPage } from "./listing/list-tags.js";
+import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
+import { isLoopbackRegistry, parseReference, type Reference } from "./reference/reference.js";
+import { createHttpTransport } from "./transport/http.js";
+import { withRedirects } from "./transport/redirect.js";
+import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
+import { withTrace, type TraceListener } from "./transport/trace.js";
+import type { Transport } from "./transport/types.js";
+
+export interface ClientOptions {
+  /**
+   * Registry name → base URL to contact instead, e.g.
+   * `{ "docker.io": "http://127.0.0.1:5000" }` for a local mirror.
+   */
+  endpoints?: Readonly<Record<string, string>>;
+  /** Use http for every registry. @default false */
+  plainHttp?: boolean;
+  /** Verify TLS certificates. @default true */
+  tlsVerify?: boolean;
+  /** Username and password for every registry, or a resolver per registry. */
+  credentials?: { username: string; password: string } | CredentialResolver;
+  /** Receives a redacted event for every exchange and decision. */
+  onTrace?: TraceListener;
+  /** `n` of the first tags request; null sends none. @default from the registry's profile, else 1000 */
+  pageSize?: number | null;
+  /** Page cap per listing. @default 100000 */
+  maxPages?: number;
+  /** Cap on each tags page body in bytes. @default 256 MiB */
+  maxPageBytes?: number;
+  retry?: RetryOptions;
+  /** @default 10000 */
+  connectTimeoutMs?: number;
+  /** @default 30000 */
+  idleTimeoutMs?: number;
+  userAgent?: string;
+  /** Extra client profiles, consulted before the built-in ones. */
+  profiles?: readonly RegistryProfile[];
+}
+
+export interface ListOptions {
+  signal?: AbortSignal;
+  pageSize?: number | null;
+  maxPages?: number;
+}
+
+/** A complete tag list (an incomplete one is an IncompleteListError instead). */
+export interface TagList {
+  /** Normalised repository name, e.g. `docker.io/library/ubuntu` (skopeo's "Repository"). */
+  readonly repository: string;
+  /** Every tag once, in the registry's order. */
+  readonly tags: string[];
+  readonly pages: number;
+}
+
+export interface RegtagsClient {
+  /** Every tag of the repository. @example `await client.listTags("ubuntu")` */
+  listTags(reference: string | Reference, options?: ListOptions): Promise<TagList>;
+  /** The same listing page by page, as the pages arrive; stop early with break or an AbortSignal. */
+  listTagPages(reference: string | Reference, options?: ListOptions): AsyncGenerator<TagPage, void, undefined>;
+  /** The base URL regtags contacts for a registry name. */
+  endpointFor(registry: string): URL;
+  /** Closes pooled connections. */
+  close(): Promise<void>;
+}
+
+/** Creates a client with its own connections, token cache and backoff state. */
+export function createClient(options: ClientOptions = {}): RegtagsClient {
+  const profiles = [...(options.profiles ?? []), ...BUILTIN_PROFILES];
+  const http = createHttpTransport({
+    tlsVerify: options.tlsVerify ?? true,
+    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+  });
+  const onTrace = options.onTrace;
+  let base: Transport = http.send;
+  if (onTrace !== undefined) base = withTrace(base, onTrace);
+  base = withRedirects(base);
+  base = withRetry(base, options.retry ?? {}, { sleep: abortableSleep, now: Date.now, random: Math.random, onTrace });
+
+  /** origin → registry name, for origins regtags chose itself (never a server's link target). */
+  const registryByOrigin = new Map<string, string>();
+  /** Loopback registries that turned out to speak plain http (REF-9). */
+  const plainHttpRegistries = new Set<string>();
+
+  const send = withAuth(base, {
+    credentials: toResolver(options.credentials),
+    registryForOrigin: (origin) => registryByOrigin.get(origin),
+    cache: new TokenCache(),
+    onTrace,
+  });
+
+  const endpointFor = (registry: string): URL => {
+    const explicit = options.endpoints?.[registry];
+    let url: URL;
+    if (explicit !== undefined) {
+      url = new URL(explicit.includes("://") ? explicit : `https://${explicit}`);
+    } else {
+      url = new URL(findProfile(registry, profiles)?.endpoint ?? `https://${registry}`);
+      if (options.plainHttp || plainHttpRegistries.has(registry)) url.protocol = "http:";
+    }
+    if (options.plainHttp) url.protocol = "http:";
+    registryByOrigin.set(url.origin, registry);
+    return url;
+  };
+
+  async function* listTagPagesOf(reference: string | Reference, listOptions: ListOptions = {}) {
+    const ref = typeof reference === "string" ? parseReference(reference) : reference;
+    const profile = findProfile(ref.registry, profiles);
+    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : (profile?.tagsPageSize ?? DEFAULT_TAGS_PAGE_SIZE);
+    for (;;) {
+      const endpoint = endpointFor(ref.registry);
+      onTrace?.({ type: "endpoint", registry: ref.registry, endpoint: endpoint.origin, reason: profile !== undefined ? `profile ${profile.id}` : "default" });
+      let yielded = false;
+      try {
+        for await (const page of listTagPages(send, {
+          endpoint,
+          repository: ref.repository,
+          subject: ref.name,
+          pageSize: pageSize ?? undefined,
+          maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
+          bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
+          signal: listOptions.signal,
+          onTrace,
+        })) {
+          yielded = true;
+          yield page;
+        }
+        return;
+      } catch (error) {
+        // Docker's rule for loopback registries: try https, fall back to http.
+        if (!yielded && shouldFallBackToHttp(error, endpoint, ref.registry, options)) {
+          plainHttpRegistries.add(ref.registry);
+          onTrace?.({ type: "warning", message: `${ref.registry}: https failed (${(error as Error).message}); loopback registry, retrying over http` });
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  return {
+    listTagPages: listTagPagesOf,
+    async listTags(reference, listOptions) {
+      const ref = typeof reference === "string" ? parseReference(reference) : reference;
+      const tags: string[] = [];
+      let pages = 0;
+      for await (const page of listTagPagesOf(ref, listOptions)) {
+        for (const tag of page.tags) tags.push(tag);
+        pages++;
+      }
+      return { repository: ref.name, tags, pages };
+    },
+    endpointFor,
+    close: () => http.close(),
+  };
+}
+
+function shouldFallBackToHttp(error: unknown, endpoint: URL, registry: string, options: ClientOptions): boolean {
+  if (endpoint.protocol !== "https:" || options.endpoints?.[registry] !== undefined) return false;
+  if (!isLoopbackRegistry(registry)) return false;
+  return isRegtagsError(error) && error instanceof NetworkError && ((error as RegtagsError).code === "ERR_TLS" || (error as RegtagsError).code === "ERR_NETWORK");
+}
+
+function toResolver(credentials: ClientOptions["credentials"]): CredentialResolver | undefined {
+  if (credentials === undefined || typeof credentials === "function") return credentials;
+  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "--creds" };
+  return async () => credential;
+}

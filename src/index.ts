@@ -1,0 +1,40 @@
+/**
+ * The public library API of regtags: named re-exports only. Anything not
+ * listed here is internal and may change.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "regtags";
+ * const client = createClient();
+ * const { tags } = await client.listTags("ubuntu");
+ * await client.close();
+ * ```
+ */
+export { createClient } from "./client.js";
+export type { ClientOptions, ListOptions, RegtagsClient, TagList } from "./client.js";
+export type { TagPage } from "./listing/list-tags.js";
+export { parseReference, formatReference, isLoopbackRegistry } from "./reference/reference.js";
+export type { Reference } from "./reference/reference.js";
+export { parseChallenges, pickChallenge } from "./auth/challenge.js";
+export type { Challenge } from "./auth/challenge.js";
+export { parseLinkHeader, findNextLink } from "./listing/link.js";
+export type { LinkValue } from "./listing/link.js";
+export type { Credential, CredentialResolver } from "./auth/credential.js";
+export type { TraceEvent, TraceListener } from "./transport/trace.js";
+export type { RetryOptions } from "./transport/retry.js";
+export { BUILTIN_PROFILES, findProfile } from "./profiles/profiles.js";
+export type { RegistryProfile } from "./profiles/profiles.js";
+export {
+  RegtagsError,
+  isRegtagsError,
+  UsageError,
+  InvalidReferenceError,
+  CredentialsError,
+  AuthError,
+  RegistryError,
+  ProtocolError,
+  NetworkError,
+  IncompleteListError,
+  AbortedError,
+} from "./errors.js";
+export type { ErrorCode, RegistryErrorDetail } from "./errors.js";

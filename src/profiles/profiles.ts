@@ -1,0 +1,84 @@
+/**
+ * What regtags does differently per registry, as data (client side). Each
+ * entry cites where the behaviour was seen. Only client.ts reads profiles and
+ * turns them into options the lower layers already have, so no
+ * `if (host === …)` appears below it. The emulator's server-side profiles are
+ * separate data on purpose: a shared mistake would hide from the tests.
+ */
+
+export interface RegistryProfile {
+  /** `vendor[-era]`. */
+  readonly id: string;
+  /** Registry names it applies to; `*` matches one or more DNS labels' characters. */
+  readonly hosts: readonly string[];
+  /** Where the behaviour is documented or was observed. */
+  readonly source: string;
+  /** Base URL of the API when it is not `https://<registry>` (REF-9). */
+  readonly endpoint?: string;
+  /**
+   * `n` of the first tags request: the largest page the registry honours, so
+   * a listing takes the fewest round trips; null sends no `n`.
+   */
+  readonly tagsPageSize?: number | null;
+}
+
+/**
+ * `n` when no profile says otherwise: many registries cap or reject above
+ * 1000 (ECR 405 over 1000, distribution 3.1.0 400 PAGINATION_NUMBER_INVALID,
+ * ACR and distribution 3.1.1 clamp to 1000; registry-quirks.md), and those
+ * that ignore `n` return everything anyway.
+ */
+export const DEFAULT_TAGS_PAGE_SIZE = 1000;
+
+export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
+  {
+    id: "dockerhub",
+    hosts: ["docker.io"],
+    endpoint: "https://registry-1.docker.io",
+    // Without `n` Hub returns every tag in one response (field report, 2023).
+    tagsPageSize: null,
+    source: "field report (2023): registry-1.docker.io, tags/list without n returns all tags; distribution reference normalize.go",
+  },
+  {
+    id: "ghcr",
+    hosts: ["ghcr.io"],
+    tagsPageSize: DEFAULT_TAGS_PAGE_SIZE,
+    source: "field report (2023): default page 100, links carry n=0; larger n reported honoured (registry-quirks.md)",
+  },
+  {
+    id: "quay",
+    hosts: ["quay.io"],
+    // 2023: 50 whatever n; since 2024-06: silently capped at 100, and for a
+    // week n > 100 answered 413 TOO_MANY_TAGS_REQUESTED.
+    tagsPageSize: 100,
+    source: "field report (2023) and registry-quirks.md (quay 2024-06 change)",
+  },
+  {
+    id: "gcr",
+    hosts: ["gcr.io", "*.gcr.io", "*-docker.pkg.dev"],
+    // gcr.io ignores n and returns all; Artifact Registry pages up to 10000.
+    tagsPageSize: null,
+    source: "registry-quirks.md: gcr.io all tags, n/last ignored; AR pages up to 10000",
+  },
+  {
+    id: "ecr",
+    hosts: ["*.dkr.ecr.*.amazonaws.com", "public.ecr.aws"],
+    tagsPageSize: 1000,
+    source: "registry-quirks.md: n > 1000 → 405 UNSUPPORTED maxResults",
+  },
+];
+
+/** The profile for a registry name, or undefined for an unknown registry. */
+export function findProfile(registry: string, profiles: readonly RegistryProfile[] = BUILTIN_PROFILES): RegistryProfile | undefined {
+  return profiles.find((profile) => profile.hosts.some((pattern) => hostMatches(pattern, registry)));
+}
+
+function hostMatches(pattern: string, host: string): boolean {
+  if (!pattern.includes("*")) return pattern === host;
+  const regex = new RegExp(`^${pattern.split("*").map(escapeRegex).join("[a-z0-9.-]+")}$`);
+  return regex.test(host);
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,92 @@
+/**
+ * The only path from an unexpected registry response to a typed error
+ * (ERR-1..ERR-5). Status decides first, the body's `errors[].code` refines,
+ * and non-JSON bodies (quay's `true`, Hub's text/plain 429, AR's HTML) become
+ * a short excerpt in the message. A 401 normally never gets here: the auth
+ * layer answers it or throws its own AuthError with the challenge's error=.
+ */
+import { AuthError, RegistryError, truncate, type RegistryErrorDetail, type RegtagsError } from "../errors.js";
+import { redactUrl } from "./trace.js";
+import type { TransportRequest, TransportResponse } from "./types.js";
+
+/** Error bodies are read up to this many bytes (ggcr's CheckError uses the same 64 KiB). */
+export const ERROR_BODY_LIMIT = 64 * 1024;
+
+/** Pure: the `errors[]` of an OCI error body, or [] when the body is not one. */
+export function parseErrorBody(text: string): RegistryErrorDetail[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const list = (parsed as { errors?: unknown })?.errors;
+  if (!Array.isArray(list)) return [];
+  const details: RegistryErrorDetail[] = [];
+  for (const entry of list) {
+    if (typeof entry !== "object" || entry === null) continue;
+    const { code, message, detail } = entry as Record<string, unknown>;
+    details.push({
+      code: typeof code === "string" && code !== "" ? code : "UNKNOWN",
+      message: typeof message === "string" ? message : "",
+      ...(detail !== undefined ? { detail } : {}),
+    });
+  }
+  return details;
+}
+
+/** What the failing request was about, for the message. */
+export interface ErrorContext {
+  /** e.g. "docker.io/library/ubuntu" */
+  readonly subject: string;
+}
+
+/** Reads a bounded body excerpt and builds the error for an unexpected status. */
+export async function errorFromResponse(
+  req: TransportRequest,
+  res: TransportResponse,
+  context: ErrorContext,
+): Promise<RegtagsError> {
+  let text = "";
+  if (req.method !== "HEAD") {
+    try {
+      text = await res.text(ERROR_BODY_LIMIT);
+    } catch {
+      text = "";
+    }
+  }
+  const errors = parseErrorBody(text);
+  const url = redactUrl(res.url);
+  const codes = errors.map((e) => e.code).join(", ");
+  const firstMessage = errors.find((e) => e.message !== "")?.message;
+  const why = errors.length > 0 ? `${codes}${firstMessage ? `: ${firstMessage}` : ""}` : excerpt(text);
+  const status = res.status;
+  const tail = why === "" ? "" : ` (${status} ${truncate(why, 200)})`;
+  const details = { status, method: req.method, url, errors };
+
+  if (status === 401 || status === 403) {
+    const message =
+      status === 401
+        ? `${context.subject}: authentication required or repository does not exist${tail}; if it is private, log in (docker login) or pass --creds USER:PASS`
+        : `${context.subject}: access denied${tail}; check that your credentials may pull this repository`;
+    return new AuthError(message, { status });
+  }
+  if (status === 404) {
+    return new RegistryError("ERR_NOT_FOUND", `${context.subject}: repository not found${tail} at ${url}`, details);
+  }
+  if (status === 429) {
+    const limit = res.headers.get("ratelimit-limit") ?? res.headers.get("x-ratelimit-limit");
+    const remaining = res.headers.get("ratelimit-remaining") ?? res.headers.get("x-ratelimit-remaining");
+    const retryAfter = res.headers.get("retry-after");
+    const quota = limit !== undefined ? `; limit ${limit}, remaining ${remaining ?? "?"}` : "";
+    const reset = retryAfter !== undefined ? `; the registry says retry after ${retryAfter}` : "";
+    return new RegistryError("ERR_RATE_LIMITED", `${context.subject}: rate limited by ${res.url.host}${tail}${quota}${reset}`, details);
+  }
+  return new RegistryError("ERR_REGISTRY", `${context.subject}: ${req.method} ${url} failed${tail || ` (${status})`}`, details);
+}
+
+/** First 120 printable characters of a non-JSON body, on one line. */
+export function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat === "" ? "" : `body: ${JSON.stringify(truncate(flat, 120))}`;
+}

@@ -1,0 +1,99 @@
+/**
+ * Retries idempotent requests (GET, HEAD) on 408, 429, 500, 502, 503, 504 and
+ * on connection failures, with exponential backoff and full jitter, honouring
+ * Retry-After (RL-2). Backoff is shared per origin: when one request is told
+ * to wait, every request to that origin waits with it.
+ */
+import { AbortedError, isRegtagsError } from "../errors.js";
+import { parseRetryAfter } from "./retry-after.js";
+import { redactUrl, type TraceListener } from "./trace.js";
+import type { Transport, TransportResponse } from "./types.js";
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. @default 4 */
+  attempts?: number;
+  /** First backoff step in ms; doubles each attempt. @default 500 */
+  baseDelayMs?: number;
+  /** Cap on any single wait, Retry-After included. @default 60000 */
+  maxDelayMs?: number;
+}
+
+export interface RetryDeps {
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now: () => number;
+  random: () => number;
+  onTrace?: TraceListener | undefined;
+}
+
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Waits shown to the user on stderr past this length (the issue's "a couple of seconds"). */
+export const ANNOUNCE_WAIT_MS = 2000;
+
+export function withRetry(next: Transport, options: RetryOptions, deps: RetryDeps): Transport {
+  const attempts = Math.max(1, options.attempts ?? 4);
+  const base = options.baseDelayMs ?? 500;
+  const cap = options.maxDelayMs ?? 60_000;
+  const notBefore = new Map<string, number>();
+
+  const waitForOrigin = async (origin: string, signal: AbortSignal | undefined) => {
+    const until = notBefore.get(origin);
+    if (until === undefined) return;
+    const wait = until - deps.now();
+    if (wait > 0) await deps.sleep(wait, signal);
+  };
+
+  return async (req) => {
+    const idempotent = req.method === "GET" || req.method === "HEAD";
+    for (let attempt = 1; ; attempt++) {
+      await waitForOrigin(req.url.origin, req.signal);
+      let response: TransportResponse | undefined;
+      let failure: unknown;
+      try {
+        response = await next(req);
+      } catch (error) {
+        failure = error;
+      }
+      const retryable =
+        idempotent &&
+        attempt < attempts &&
+        (response !== undefined
+          ? RETRYABLE_STATUSES.has(response.status)
+          : isRegtagsError(failure) && failure.code === "ERR_NETWORK");
+      if (!retryable) {
+        if (response !== undefined) return response;
+        throw failure;
+      }
+      const backoff = Math.min(cap, base * 2 ** (attempt - 1));
+      const told = response === undefined ? undefined : parseRetryAfter(response.headers.get("retry-after"), Date.now());
+      const wait = Math.min(cap, told ?? Math.round(backoff / 2 + (deps.random() * backoff) / 2));
+      const reason = response !== undefined ? `status ${response.status}` : (failure as Error).message;
+      await response?.discard();
+      notBefore.set(req.url.origin, Math.max(notBefore.get(req.url.origin) ?? 0, deps.now() + wait));
+      deps.onTrace?.({ type: "retry", method: req.method, url: redactUrl(req.url), attempt, waitMs: wait, reason });
+      if (wait >= ANNOUNCE_WAIT_MS) {
+        deps.onTrace?.({
+          type: "warning",
+          message: `${req.url.host}: ${reason}; waiting ${(wait / 1000).toFixed(1)} s before retry ${attempt}/${attempts - 1}`,
+        });
+      }
+      if (req.signal?.aborted) throw new AbortedError({ cause: req.signal.reason });
+    }
+  };
+}
+
+/** Sleep that an AbortSignal cuts short with an AbortedError. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError({ cause: signal.reason }));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError({ cause: signal?.reason }));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
