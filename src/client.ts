@@ -124,7 +124,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   async function* listTagPagesOf(reference: string | Reference, listOptions: ListOptions = {}) {
     const ref = typeof reference === "string" ? parseReference(reference) : reference;
     const profile = findProfile(ref.registry, profiles);
-    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : (profile?.tagsPageSize ?? DEFAULT_TAGS_PAGE_SIZE);
+    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : (profile?.tagsPageSize !== undefined ? profile.tagsPageSize : DEFAULT_TAGS_PAGE_SIZE);
     for (;;) {
       const endpoint = endpointFor(ref.registry);
       onTrace?.({ type: "endpoint", registry: ref.registry, endpoint: endpoint.origin, reason: profile !== undefined ? `profile ${profile.id}` : "default" });
@@ -148,7 +148,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         // Docker's rule for loopback registries: try https, fall back to http.
         if (!yielded && shouldFallBackToHttp(error, endpoint, ref.registry, options)) {
           plainHttpRegistries.add(ref.registry);
-          onTrace?.({ type: "warning", message: `${ref.registry}: https failed (${(error as Error).message}); loopback registry, retrying over http` });
+          onTrace?.({ type: "endpoint", registry: ref.registry, endpoint: `http://${endpoint.host}`, reason: `https failed (${(error as RegtagsError).code}); a loopback registry may speak plain http (REF-9)` });
           continue;
         }
         throw error;

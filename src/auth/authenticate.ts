@@ -86,9 +86,15 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
     const key = tokenKeyFor(challenge, req);
     if (forceFresh) cache.invalidate(key, cache.peek(key)?.token ?? "");
     if (credential?.kind === "basic" && !options.allowInsecureRealm) assertRealmSafe(key.realm);
-    const { grant, fetched } = await cache.get(key, () =>
-      fetchToken(next, key, credential, { now: options.now ?? Date.now, signal: req.signal }),
-    );
+    let got;
+    try {
+      got = await cache.get(key, () => fetchToken(next, key, credential, { now: options.now ?? Date.now, signal: req.signal }));
+    } catch (error) {
+      // Name what was being opened: the token service alone does not tell the user which repository.
+      if (error instanceof AuthError) throw new AuthError(`${subjectOf(origin, req)}: ${error.message}`, { ...(error.status !== undefined ? { status: error.status } : {}) });
+      throw error;
+    }
+    const { grant, fetched } = got;
     trace?.({
       type: "token",
       realm: redactUrl(key.realm),
@@ -98,6 +104,13 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
       expiresInSeconds: Math.round((grant.expiresAt - (options.now ?? Date.now)()) / 1000),
     });
     return { headers: { authorization: `Bearer ${grant.token}` }, final: fetched, tokenKey: key, token: grant.token, credential };
+  };
+
+  /** "docker.io/library/ubuntu": the registry name the user knows, and the repository. */
+  const subjectOf = (origin: string, req: TransportRequest): string => {
+    const registry = options.registryForOrigin(origin) ?? req.url.host;
+    const repository = repositoryOf(req);
+    return repository === undefined ? registry : `${registry}/${repository}`;
   };
 
   const tokenKeyFor = (challenge: Challenge, req: TransportRequest): TokenKey => {
@@ -131,11 +144,7 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
         message: `${req.url.host} wants ${challenge.scheme}${challenge.params["realm"] !== undefined ? ` realm=${redactUrl(challenge.params["realm"])}` : ""}${challenge.params["service"] !== undefined ? ` service=${challenge.params["service"]}` : ""}${challengeError !== undefined ? ` error=${challengeError}` : ""}`,
       });
       const retryable = attempt < 2 && (!attached.final || (learnt && attached.headers["authorization"] === undefined));
-      if (!retryable) {
-        const registry = options.registryForOrigin(origin) ?? req.url.host;
-        const repository = repositoryOf(req);
-        throw authFailure(repository === undefined ? registry : `${registry}/${repository}`, res, challenge, attached);
-      }
+      if (!retryable) throw authFailure(subjectOf(origin, req), res, challenge, attached);
       if (attached.token !== undefined && attached.tokenKey !== undefined) {
         // TOK-8: a rejected cached token is renewed once, never in a loop.
         cache.invalidate(attached.tokenKey, attached.token);

@@ -56,6 +56,7 @@ export async function* listTagPages(send: Transport, params: ListTagsParams): As
   let url: URL | undefined = tagsUrl(params.endpoint, params.repository, pageSize, undefined);
   let built = true; // this URL is ours (not a server's link), so its n may be adapted
   let speculative = false; // PAG-6 continuation without a Link
+  let sawLink = false;
   let index = 0;
 
   const partial = () => [...seen];
@@ -110,10 +111,12 @@ export async function* listTagPages(send: Transport, params: ListTagsParams): As
     }
     built = false;
     speculative = false;
-    // PAG-6: no Link, but exactly the `n` we asked for came back: the server
-    // may paginate without saying so; ask once more from the last tag.
+    // PAG-6: no Link ever, but exactly the `n` we asked for came back: the
+    // server may paginate without saying so (old Nexus); ask once more from
+    // the last tag. A server that has sent Links ends its list by omitting one.
     const last = body.tags.at(-1);
-    if (next === undefined && pageSize !== undefined && body.tags.length === pageSize && last !== undefined) {
+    if (next !== undefined) sawLink = true;
+    else if (!sawLink && pageSize !== undefined && (body.tags.length === pageSize || received === pageSize) && last !== undefined) {
       next = tagsUrl(params.endpoint, params.repository, pageSize, last);
       built = true;
       speculative = true;

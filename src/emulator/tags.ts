@@ -1,0 +1,115 @@
+/**
+ * `GET /v2/<name>/tags/list` (OCI distribution-spec v1.1.1, Listing Tags; PAG-1..9):
+ * faults that come before the registry logic (a front proxy's 307 or 429), then auth,
+ * then the page, its body quirks and its Link.
+ */
+import { authorizePull } from "./auth.js";
+import type { Call, RegistryContext } from "./context.js";
+import { createCursorCodec } from "./cursor.js";
+import { linkHeader, nextUrl } from "./link.js";
+import { cutPage, type NextPage } from "./paging.js";
+import { answerReply, codeReply, jsonReply, type Reply } from "./reply.js";
+import { digestOf, type StoredRepository } from "./store.js";
+
+/** Per-registry counters the faults need; reset with the registry's counts. */
+export interface FaultState {
+  tagsRequests: number;
+}
+
+/** gcr.io's extra `manifest` map and `child` list (registry-quirks.md, gcr.io). */
+function gcrExtras(repo: StoredRepository, entries: readonly string[]): Record<string, unknown> {
+  const manifest: Record<string, unknown> = {};
+  for (const tag of entries) {
+    const digest = digestOf(repo.name, tag);
+    const seed = parseInt(digest.slice(7, 15), 16);
+    const created = 1_500_000_000_000 + (seed % 200_000_000) * 1000;
+    manifest[digest] = {
+      imageSizeBytes: String(1_000_000 + (seed % 50_000_000)),
+      layerId: "",
+      mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+      tag: [tag],
+      timeCreatedMs: String(created),
+      timeUploadedMs: String(created + 60_000),
+    };
+  }
+  return { child: [], manifest };
+}
+
+function body(ctx: RegistryContext, repo: StoredRepository, start: number, entries: readonly string[]): Record<string, unknown> {
+  const quirks = ctx.profile.tags.body;
+  const result: Record<string, unknown> = { name: repo.name };
+  if (repo.listing().length === 0) {
+    if (quirks.emptyRepository === "null") result["tags"] = null;
+    else if (quirks.emptyRepository === "empty-array") result["tags"] = [];
+  } else {
+    const tags: Array<string | null> = [...entries];
+    const previous = repo.listing()[start - 1];
+    if (quirks.repeatPreviousLast === true && start > 0 && previous !== undefined) tags.unshift(previous);
+    if (quirks.nullEntryPerPage === true && tags.length > 0) tags.push(null);
+    result["tags"] = tags;
+  }
+  return quirks.gcrExtras === true ? { ...result, ...gcrExtras(repo, entries) } : result;
+}
+
+/** The Link value for this response, faults included, or undefined. */
+function linkFor(ctx: RegistryContext, call: Call, name: string, next: NextPage | undefined): string | undefined {
+  const { link, paging } = ctx.profile.tags;
+  const faults = ctx.profile.faults ?? {};
+  const cursorParam = paging.cursor.kind === "opaque" ? paging.cursor.param : "last";
+  const isLaterPage = (call.query.get(cursorParam) ?? "") !== "";
+  if (faults.linkLoop === true && isLaterPage) {
+    // PAG-9: a server whose next link is the page itself.
+    const self = `${call.path}?${call.rawQuery}`;
+    return linkHeader(link, link.form === "absolute" ? `${ctx.origin}${self}` : self);
+  }
+  if (next === undefined) return undefined;
+  const path = `/v2/${faults.linkDropsFirstComponent === true ? name.split("/").slice(1).join("/") : name}/tags/list`;
+  if (faults.foreignLink === true && ctx.foreignOrigin !== undefined) {
+    const url = nextUrl({ ...link, form: "absolute" }, { path, origin: ctx.foreignOrigin }, next);
+    return url === undefined ? undefined : linkHeader(link, url);
+  }
+  const url = nextUrl(link, { path, origin: ctx.origin }, next);
+  return url === undefined ? undefined : linkHeader(link, url);
+}
+
+/** Front-proxy faults: the registry.k8s.io-style 307 and the k-th request 429. */
+function faultReply(ctx: RegistryContext, call: Call, name: string, state: FaultState): Reply | undefined {
+  const faults = ctx.profile.faults ?? {};
+  if (faults.redirectTagsDroppingQuery === true && call.listener === "registry" && ctx.foreignOrigin !== undefined) {
+    return { status: 307, headers: { location: `${ctx.foreignOrigin}/v2/${name}/tags/list` }, body: "" };
+  }
+  const limit = faults.rateLimit;
+  if (limit !== undefined) {
+    const k = state.tagsRequests;
+    if (k >= limit.onTagsRequest && k < limit.onTagsRequest + (limit.times ?? 1)) {
+      const answer = ctx.profile.errors.tooManyRequests ?? { status: 429, code: "TOOMANYREQUESTS" };
+      return answerReply(answer, { "retry-after": String(limit.retryAfterSeconds) });
+    }
+  }
+  return undefined;
+}
+
+/** Answers a tags/list request for `name`. `state.tagsRequests` must already count this request. */
+export function answerTags(ctx: RegistryContext, call: Call, name: string, state: FaultState): Reply {
+  if (call.method !== "GET") return codeReply(405, "UNSUPPORTED");
+  const fault = faultReply(ctx, call, name, state);
+  if (fault !== undefined) return fault;
+  const repo = ctx.repositories.get(name);
+  const decision = authorizePull(ctx, call, name, repo);
+  if (!decision.allowed) return decision.reply;
+  if (repo === undefined) return codeReply(404, ctx.profile.errors.nameUnknownCode, { name });
+
+  const { paging, order } = ctx.profile.tags;
+  const codec = paging.cursor.kind === "opaque" ? createCursorCodec(paging.cursor.style, ctx.cursorKey, name, ctx.now) : undefined;
+  const page = cutPage({
+    listing: repo.listing(),
+    position: (entry) => repo.position(entry),
+    lexical: order === "lexical",
+    query: call.query,
+    paging,
+    codec,
+  });
+  if (page.kind === "error") return answerReply(page.answer);
+  const link = linkFor(ctx, call, name, page.next);
+  return jsonReply(200, body(ctx, repo, page.start, page.entries), link === undefined ? {} : { link }, ctx.profile.tags.body.contentType);
+}
