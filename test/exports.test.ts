@@ -1,0 +1,37 @@
+/**
+ * The package as users import it: by name, through package.json "exports"
+ * (resolved to dist/), so a broken exports map or a missing export fails CI.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as regtags from "regtags";
+import * as emulator from "regtags/emulator";
+import { createRequire } from "node:module";
+
+test("regtags exports the client, the reference parser and typed errors", () => {
+  for (const name of ["createClient", "parseReference", "isRegtagsError", "RegtagsError", "InvalidReferenceError", "AuthError", "RegistryError", "IncompleteListError"]) {
+    assert.equal(typeof (regtags as Record<string, unknown>)[name], "function", name);
+  }
+  const ref = regtags.parseReference("ubuntu");
+  assert.equal(ref.name, "docker.io/library/ubuntu");
+});
+
+test("regtags/emulator exports the emulator", () => {
+  assert.equal(typeof emulator.startEmulator, "function");
+  assert.ok(Object.keys(emulator.builtinProfiles).includes("quay-2023"));
+});
+
+test("an error from the emulator's copy or the library's copy is recognised by either isRegtagsError", async () => {
+  const { isRegtagsError: fromBuild } = await import("../src/errors.js");
+  try {
+    regtags.parseReference("team/UPPER");
+    assert.fail("should throw");
+  } catch (error) {
+    assert.ok(fromBuild(error), "brand survives across copies");
+  }
+});
+
+test("package.json bin points at the built CLI", () => {
+  const pkg = createRequire(import.meta.url)("regtags/package.json") as { bin: Record<string, string> };
+  assert.equal(pkg.bin["regtags"], "./dist/cli/main.js");
+});
