@@ -11,14 +11,14 @@
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.
  */
-import { NetworkError, type RegtagsError, isRegtagsError } from "./errors.js";
+import { NetworkError, type RegtagsError } from "./errors.js";
 import { withAuth } from "./auth/authenticate.js";
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
 import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, type Reference } from "./reference/reference.js";
-import { createHttpTransport } from "./transport/http.js";
+import { createHttpTransport, NOT_TLS_CODES } from "./transport/http.js";
 import { withRedirects } from "./transport/redirect.js";
 import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
 import { withTrace, type TraceListener } from "./transport/trace.js";
@@ -176,7 +176,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
 function shouldFallBackToHttp(error: unknown, endpoint: URL, registry: string, options: ClientOptions): boolean {
   if (endpoint.protocol !== "https:" || options.endpoints?.[registry] !== undefined) return false;
   if (!isLoopbackRegistry(registry)) return false;
-  return isRegtagsError(error) && error instanceof NetworkError && ((error as RegtagsError).code === "ERR_TLS" || (error as RegtagsError).code === "ERR_NETWORK");
+  // Only when the server does not speak TLS: a bad certificate stays a TLS error.
+  return error instanceof NetworkError && NOT_TLS_CODES.has(error.systemCode ?? "");
 }
 
 function toResolver(credentials: ClientOptions["credentials"]): CredentialResolver | undefined {

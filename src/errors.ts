@@ -122,8 +122,11 @@ export class ProtocolError extends RegtagsError {
 /** The registry could not be reached (DNS, refused, reset, timeout) or TLS failed. */
 export class NetworkError extends RegtagsError {
   override name = "NetworkError" as const;
-  constructor(code: "ERR_NETWORK" | "ERR_TLS", message: string, options?: { cause?: unknown }) {
+  /** The system or TLS error code underneath, e.g. `ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`. */
+  readonly systemCode: string | undefined;
+  constructor(code: "ERR_NETWORK" | "ERR_TLS", message: string, options?: { cause?: unknown; systemCode?: string }) {
     super(code, message, options);
+    this.systemCode = options?.systemCode;
   }
 }
 

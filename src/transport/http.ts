@@ -25,6 +25,9 @@ export interface HttpTransport {
   close(): Promise<void>;
 }
 
+/** Failures that mean "the server does not speak TLS here", not "its certificate is bad". */
+export const NOT_TLS_CODES: ReadonlySet<string> = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "EPROTO"]);
+
 const TLS_ERROR_CODES = new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
   "ERR_SSL_PACKET_LENGTH_TOO_LONG",
@@ -125,7 +128,7 @@ export function mapError(error: unknown, method: string, url: URL, signal: Abort
     return new NetworkError(
       "ERR_TLS",
       `${where}: TLS failed (${code || detail}); if the registry uses a self-signed certificate use --tls-verify=false, if it speaks plain HTTP use --plain-http`,
-      { cause: error },
+      { cause: error, systemCode: code },
     );
   }
   const what =
@@ -142,5 +145,6 @@ export function mapError(error: unknown, method: string, url: URL, signal: Abort
               : detail;
   return new NetworkError("ERR_NETWORK", `${where}: ${what}${code && !what.includes(code) ? ` (${code})` : ""}`, {
     cause: error,
+    systemCode: code,
   });
 }
