@@ -6,6 +6,7 @@
  *   auth      → answers 401s with tokens or Basic credentials (auth/)
  *   retry     → backs off on 408/429/5xx and connection failures, per origin
  *   redirects → follows them without leaking Authorization across origins
+ *   limit     → at most `maxConcurrentPerOrigin` requests in flight per origin
  *   trace     → one event per HTTP exchange, redacted
  *   http      → undici keep-alive pools
  * Token requests enter below auth, so they are retried, redirected and traced
@@ -15,10 +16,12 @@ import { NetworkError, type RegtagsError } from "./errors.js";
 import { withAuth } from "./auth/authenticate.js";
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
+import { fetchTagDigests, type TagDigest } from "./listing/digests.js";
 import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, type Reference } from "./reference/reference.js";
 import { createHttpTransport, NOT_TLS_CODES } from "./transport/http.js";
+import { withOriginLimit } from "./transport/limiter.js";
 import { withRedirects } from "./transport/redirect.js";
 import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
 import { withTrace, type TraceListener } from "./transport/trace.js";
@@ -50,6 +53,8 @@ export interface ClientOptions {
   /** @default 30000 */
   idleTimeoutMs?: number;
   userAgent?: string;
+  /** Requests in flight per origin (digest lookups run this wide). @default 8 */
+  maxConcurrentPerOrigin?: number;
   /** Extra client profiles, consulted before the built-in ones. */
   profiles?: readonly RegistryProfile[];
 }
@@ -74,6 +79,11 @@ export interface RegtagsClient {
   listTags(reference: string | Reference, options?: ListOptions): Promise<TagList>;
   /** The same listing page by page, as the pages arrive; stop early with break or an AbortSignal. */
   listTagPages(reference: string | Reference, options?: ListOptions): AsyncGenerator<TagPage, void, undefined>;
+  /**
+   * The manifest digest of each tag, by HEAD with the manifest Accept header
+   * (DIG-1), `concurrency` at a time (default 8), in the order given.
+   */
+  fetchDigests(reference: string | Reference, tags: readonly string[], options?: { signal?: AbortSignal; concurrency?: number }): Promise<TagDigest[]>;
   /** The base URL regtags contacts for a registry name. */
   endpointFor(registry: string): URL;
   /** Closes pooled connections. */
@@ -92,6 +102,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   const onTrace = options.onTrace;
   let base: Transport = http.send;
   if (onTrace !== undefined) base = withTrace(base, onTrace);
+  base = withOriginLimit(base, options.maxConcurrentPerOrigin ?? 8);
   base = withRedirects(base);
   base = withRetry(base, options.retry ?? {}, { sleep: abortableSleep, now: Date.now, random: Math.random, onTrace });
 
@@ -167,6 +178,18 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         pages++;
       }
       return { repository: ref.name, tags, pages };
+    },
+    async fetchDigests(reference, tags, digestOptions = {}) {
+      const ref = typeof reference === "string" ? parseReference(reference) : reference;
+      for (;;) {
+        const endpoint = endpointFor(ref.registry);
+        try {
+          return await fetchTagDigests(send, { endpoint, repository: ref.repository, subject: ref.name, signal: digestOptions.signal }, tags, digestOptions.concurrency ?? 8);
+        } catch (error) {
+          if (!shouldFallBackToHttp(error, endpoint, ref.registry, options)) throw error;
+          plainHttpRegistries.add(ref.registry);
+        }
+      }
     },
     endpointFor,
     close: () => http.close(),

@@ -13,6 +13,7 @@
 export { createClient } from "./client.js";
 export type { ClientOptions, ListOptions, RegtagsClient, TagList } from "./client.js";
 export type { TagPage } from "./listing/list-tags.js";
+export type { TagDigest } from "./listing/digests.js";
 export { parseReference, formatReference, isLoopbackRegistry } from "./reference/reference.js";
 export type { Reference } from "./reference/reference.js";
 export { parseChallenges, pickChallenge } from "./auth/challenge.js";

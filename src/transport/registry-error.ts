@@ -48,7 +48,9 @@ export async function errorFromResponse(
   context: ErrorContext,
 ): Promise<RegtagsError> {
   let text = "";
-  if (req.method !== "HEAD") {
+  if (req.method === "HEAD") {
+    await res.discard();
+  } else {
     try {
       text = await res.text(ERROR_BODY_LIMIT);
     } catch {
