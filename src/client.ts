@@ -12,11 +12,13 @@
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.
  */
-import { NetworkError, type RegtagsError } from "./errors.js";
+import { NetworkError, UsageError, type RegtagsError } from "./errors.js";
 import { withAuth } from "./auth/authenticate.js";
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
 import { fetchTagDigests, type TagDigest } from "./listing/digests.js";
+import { fetchTagDetails } from "./vendor/fetch-details.js";
+import type { TagDetails } from "./vendor/types.js";
 import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, type Reference } from "./reference/reference.js";
@@ -74,6 +76,16 @@ export interface TagList {
   readonly pages: number;
 }
 
+/** Where per-tag details come from: a vendor API, or none (the OCI API has no dates). */
+export type DetailsSource = "auto" | "vendor" | "v2";
+
+export interface TagDetailsResult {
+  /** The vendor API that answered, or undefined when only the v2 API applies or the vendor refused. */
+  readonly source: "dockerhub" | "quay" | "github" | undefined;
+  /** Details by tag (active tags only, as the vendor reports them). */
+  readonly details: ReadonlyMap<string, TagDetails>;
+}
+
 export interface RegtagsClient {
   /** Every tag of the repository. @example `await client.listTags("ubuntu")` */
   listTags(reference: string | Reference, options?: ListOptions): Promise<TagList>;
@@ -84,6 +96,13 @@ export interface RegtagsClient {
    * (DIG-1), `concurrency` at a time (default 8), in the order given.
    */
   fetchDigests(reference: string | Reference, tags: readonly string[], options?: { signal?: AbortSignal; concurrency?: number }): Promise<TagDigest[]>;
+  /**
+   * Per-tag details (dates, digests, sizes, platforms) from the registry's
+   * vendor API where its profile names one (Docker Hub, Quay, GitHub).
+   * `auto` (default) falls back to `source: undefined` when there is no vendor
+   * API or it refuses; `vendor` throws instead; `v2` never asks a vendor.
+   */
+  fetchDetails(reference: string | Reference, options?: { source?: DetailsSource; signal?: AbortSignal }): Promise<TagDetailsResult>;
   /** The base URL regtags contacts for a registry name. */
   endpointFor(registry: string): URL;
   /** Closes pooled connections. */
@@ -118,13 +137,14 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     onTrace,
   });
 
-  const endpointFor = (registry: string): URL => {
+  /** The base URL for a registry (or vendor API) name: --endpoint first, then the profile, then https://NAME. */
+  const endpointFor = (registry: string, fallback?: string): URL => {
     const explicit = options.endpoints?.[registry];
     let url: URL;
     if (explicit !== undefined) {
       url = new URL(explicit.includes("://") ? explicit : `https://${explicit}`);
     } else {
-      url = new URL(findProfile(registry, profiles)?.endpoint ?? `https://${registry}`);
+      url = new URL(fallback ?? findProfile(registry, profiles)?.endpoint ?? `https://${registry}`);
       if (options.plainHttp || plainHttpRegistries.has(registry)) url.protocol = "http:";
     }
     if (options.plainHttp) url.protocol = "http:";
@@ -190,6 +210,29 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
           plainHttpRegistries.add(ref.registry);
         }
       }
+    },
+    async fetchDetails(reference, detailsOptions = {}) {
+      const ref = typeof reference === "string" ? parseReference(reference) : reference;
+      const mode = detailsOptions.source ?? "auto";
+      const vendor = findProfile(ref.registry, profiles)?.vendorApi;
+      if (mode === "v2" || vendor === undefined) {
+        if (mode === "vendor") throw new UsageError(`${ref.registry} has no known vendor API; use --source v2 or auto`);
+        return { source: undefined, details: new Map() };
+      }
+      const base = vendor.base === undefined ? endpointFor(ref.registry) : endpointFor(new URL(vendor.base).host, vendor.base);
+      const credential = vendor.kind === "github" ? await toResolver(options.credentials)?.(ref.registry, ref.repository) : undefined;
+      const token = credential?.kind === "basic" ? credential.password : credential?.kind === "registry-token" ? credential.token : undefined;
+      const details = new Map<string, TagDetails>();
+      try {
+        for await (const page of fetchTagDetails(send, { api: vendor.kind, base, repository: ref.repository, subject: ref.name, token, maxPages: options.maxPages ?? 100_000, signal: detailsOptions.signal })) {
+          for (const entry of page) if (!details.has(entry.tag)) details.set(entry.tag, entry);
+        }
+      } catch (error) {
+        if (mode === "vendor" || (error as RegtagsError).code === "ERR_ABORTED") throw error;
+        onTrace?.({ type: "warning", message: `${ref.name}: the ${vendor.kind} API could not be used (${(error as Error).message}); using the registry API only` });
+        return { source: undefined, details: new Map() };
+      }
+      return { source: vendor.kind, details };
     },
     endpointFor,
     close: () => http.close(),

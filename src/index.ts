@@ -11,7 +11,8 @@
  * ```
  */
 export { createClient } from "./client.js";
-export type { ClientOptions, ListOptions, RegtagsClient, TagList } from "./client.js";
+export type { ClientOptions, ListOptions, RegtagsClient, TagList, DetailsSource, TagDetailsResult } from "./client.js";
+export type { TagDetails } from "./vendor/types.js";
 export type { TagPage } from "./listing/list-tags.js";
 export type { TagDigest } from "./listing/digests.js";
 export { parseReference, formatReference, isLoopbackRegistry } from "./reference/reference.js";

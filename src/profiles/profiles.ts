@@ -20,6 +20,11 @@ export interface RegistryProfile {
    * a listing takes the fewest round trips; null sends no `n`.
    */
   readonly tagsPageSize?: number | null;
+  /**
+   * A vendor API with more per-tag data than the OCI API (dates, sizes).
+   * `base` is its origin; absent = the registry's own endpoint (Quay).
+   */
+  readonly vendorApi?: { readonly kind: "dockerhub" | "quay" | "github"; readonly base?: string };
 }
 
 /**
@@ -37,12 +42,14 @@ export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
     endpoint: "https://registry-1.docker.io",
     // Without `n` Hub returns every tag in one response (field report, 2023).
     tagsPageSize: null,
-    source: "field report (2023): registry-1.docker.io, tags/list without n returns all tags; distribution reference normalize.go",
+    vendorApi: { kind: "dockerhub", base: "https://hub.docker.com" },
+    source: "field report (2023): registry-1.docker.io, tags/list without n returns all tags; distribution reference normalize.go; Hub tags API (registry-quirks.md)",
   },
   {
     id: "ghcr",
     hosts: ["ghcr.io"],
     tagsPageSize: DEFAULT_TAGS_PAGE_SIZE,
+    vendorApi: { kind: "github", base: "https://api.github.com" },
     source: "field report (2023): default page 100, links carry n=0; larger n reported honoured (registry-quirks.md)",
   },
   {
@@ -51,7 +58,8 @@ export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
     // 2023: 50 whatever n; since 2024-06: silently capped at 100, and for a
     // week n > 100 answered 413 TOO_MANY_TAGS_REQUESTED.
     tagsPageSize: 100,
-    source: "field report (2023) and registry-quirks.md (quay 2024-06 change)",
+    vendorApi: { kind: "quay" },
+    source: "field report (2023) and registry-quirks.md (quay 2024-06 change; /api/v1 tag API)",
   },
   {
     id: "gcr",

@@ -1,0 +1,83 @@
+/**
+ * Walks a vendor's tag API page by page (Docker Hub, Quay v1, GitHub
+ * packages) through the same transport as every other request. Which vendor
+ * applies to a registry is profile data (profiles/), chosen in client.ts.
+ */
+import { CredentialsError, IncompleteListError, UsageError } from "../errors.js";
+import { errorFromResponse } from "../transport/registry-error.js";
+import { redactUrl } from "../transport/trace.js";
+import type { Transport, TransportRequest } from "../transport/types.js";
+import { findNextLink } from "../listing/link.js";
+import { parseDockerHubTagsPage, parseGitHubVersionsPage, parseQuayTagsPage } from "./parse.js";
+import type { DetailsPage, TagDetails } from "./types.js";
+
+export type VendorApi = "dockerhub" | "quay" | "github";
+
+export interface VendorParams {
+  readonly api: VendorApi;
+  /** API base, e.g. https://hub.docker.com, https://quay.io, https://api.github.com */
+  readonly base: URL;
+  /** Repository path, e.g. `library/ubuntu`. */
+  readonly repository: string;
+  readonly subject: string;
+  /** Bearer token for APIs that need one (GitHub, even for public packages). */
+  readonly token?: string | undefined;
+  readonly maxPages: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Vendor page bodies are JSON lists of at most 100 entries. */
+const VENDOR_BODY_LIMIT = 16 * 1024 * 1024;
+
+export async function* fetchTagDetails(send: Transport, params: VendorParams): AsyncGenerator<readonly TagDetails[], void, undefined> {
+  const root = params.base.href.replace(/\/+$/, "");
+  const [namespace, ...rest] = params.repository.split("/");
+  const name = rest.join("/");
+  let candidates: URL[];
+  switch (params.api) {
+    case "dockerhub":
+      candidates = [new URL(`${root}/v2/namespaces/${namespace}/repositories/${name}/tags?page_size=100`)];
+      break;
+    case "quay":
+      candidates = [new URL(`${root}/api/v1/repository/${namespace}/${name}/tag/?limit=100&page=1&onlyActiveTags=true`)];
+      break;
+    case "github": {
+      if (params.token === undefined) throw new CredentialsError(`${params.subject}: GitHub's packages API needs a token even for public packages (GITHUB_TOKEN or ghcr.io credentials)`);
+      const pkg = encodeURIComponent(name);
+      // The owner may be an organisation or a user; GitHub answers 404 for the wrong kind.
+      candidates = ["orgs", "users"].map((kind) => new URL(`${root}/${kind}/${namespace}/packages/container/${pkg}/versions?per_page=100&page=1`));
+      break;
+    }
+  }
+  if (name === "") throw new UsageError(`${params.subject}: the ${params.api} API wants a NAMESPACE/NAME repository`);
+
+  const headers: Record<string, string> = { accept: params.api === "github" ? "application/vnd.github+json" : "application/json" };
+  if (params.token !== undefined && params.api === "github") headers["authorization"] = `Bearer ${params.token}`;
+  const visited = new Set<string>();
+  let url: URL | undefined = candidates.shift();
+  let pages = 0;
+  while (url !== undefined) {
+    if (visited.has(url.href)) throw new IncompleteListError(`${params.subject}: the ${params.api} API's next page repeats ${redactUrl(url)}`, []);
+    if (pages >= params.maxPages) throw new IncompleteListError(`${params.subject}: stopped at the page cap of ${params.maxPages} vendor API pages`, []);
+    visited.add(url.href);
+    const req: TransportRequest = { method: "GET", url, headers, signal: params.signal, purpose: `${params.api}-api` };
+    const res = await send(req);
+    if (res.status === 404 && pages === 0 && candidates.length > 0) {
+      await res.discard();
+      url = candidates.shift();
+      continue;
+    }
+    if (res.status !== 200) throw await errorFromResponse(req, res, { subject: params.subject });
+    const body = await res.text(VENDOR_BODY_LIMIT);
+    const where = `${params.subject}: GET ${redactUrl(url)}`;
+    const page: DetailsPage =
+      params.api === "dockerhub"
+        ? parseDockerHubTagsPage(body, url, where)
+        : params.api === "quay"
+          ? parseQuayTagsPage(body, url, where)
+          : parseGitHubVersionsPage(body, findNextLink(res.headers.getAll("link"), url), where);
+    pages++;
+    yield page.details;
+    url = page.next;
+  }
+}
