@@ -83,9 +83,11 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
       const basic = Buffer.from(`${credential.username}:${credential.password}`).toString("base64");
       return { headers: { authorization: `Basic ${basic}` }, final: true, credential };
     }
-    const key = tokenKeyFor(challenge, req);
+    // TOK-10: a token obtained with a registry's credentials stays with that registry.
+    const key = { ...tokenKeyFor(challenge, req), principal: credential === undefined ? "" : (options.registryForOrigin(origin) ?? "") };
     if (forceFresh) cache.invalidate(key, cache.peek(key)?.token ?? "");
-    if (credential?.kind === "basic" && !options.allowInsecureRealm) assertRealmSafe(key.realm);
+    // A refresh token is worth as much as a password: neither goes to a plain-http realm elsewhere than loopback.
+    if ((credential?.kind === "basic" || credential?.kind === "identity-token") && !options.allowInsecureRealm) assertRealmSafe(key.realm);
     let got;
     try {
       got = await cache.get(key, () => fetchToken(next, key, credential, { now: options.now ?? Date.now, signal: req.signal }));
@@ -212,6 +214,13 @@ function authFailure(subject: string, res: TransportResponse, challenge: Challen
   const error = challenge.params["error"];
   const description = challenge.params["error_description"];
   const reason = error !== undefined ? ` (${error}${description !== undefined ? `: ${description}` : ""})` : "";
+  // TOK-8: a token fetched a moment ago and refused at once is not about logging in.
+  if (attached.token !== undefined && error === "invalid_token") {
+    return new AuthError(
+      `${subject}: the registry refused a token its token service had just issued${reason}; the registry and its token service disagree (clock skew or signing keys), renewing again would not help`,
+      { status: res.status, challengeError: error },
+    );
+  }
   if (attached.credential !== undefined && attached.headers["authorization"] !== undefined) {
     return new AuthError(
       `authentication failed for ${subject}${reason} (credentials from ${attached.credential.source}); check the user name and password or token`,

@@ -9,10 +9,16 @@ export interface TokenKey {
   readonly realm: string;
   readonly service: string;
   readonly scopes: readonly string[];
+  /**
+   * Whose credentials obtained the token: the registry name they belong to, or ""
+   * for an anonymous token. Part of the key so that a token bought with credentials is
+   * never handed to another origin that names the same realm (TOK-10).
+   */
+  readonly principal?: string;
 }
 
 export function tokenCacheKey(key: TokenKey): string {
-  return JSON.stringify([key.realm, key.service, [...key.scopes].sort()]);
+  return JSON.stringify([key.realm, key.service, [...key.scopes].sort(), key.principal ?? ""]);
 }
 
 /** Renew this long before expiry: a tenth of the lifetime, at most 30 s. */

@@ -69,3 +69,15 @@ export function authSchemeOf(header: string | undefined): "none" | "basic" | "be
 export function isKnownUser(users: Readonly<Record<string, string>>, user: string, password: string): boolean {
   return Object.hasOwn(users, user) && users[user] === password;
 }
+
+/**
+ * Whose credentials a request carries, for the request log: the user of valid Basic
+ * credentials, or the user a still valid token was issued to; undefined when anonymous.
+ */
+export function userOf(ctx: RegistryContext, header: string | undefined): string | undefined {
+  const credentials = parseAuthorization(header);
+  if (credentials.kind === "basic") return isKnownUser(ctx.users, credentials.user, credentials.password) ? credentials.user : undefined;
+  if (credentials.kind !== "bearer") return undefined;
+  const check = ctx.tokens.check(credentials.token, ctx.now());
+  return check.state === "valid" ? check.user : undefined;
+}

@@ -80,7 +80,7 @@ describe("every built-in profile lists every tag", () => {
       assert.deepEqual([...tags].sort(), [...expected].sort());
       assert.equal(result.pages, walk.pages);
       const counts = registry.counts();
-      assert.deepEqual(counts, { ping: 1, token: walk.tokens, tags: walk.pages, manifest: 0, catalog: 0, other: 0, total: 1 + walk.tokens + walk.pages });
+      assert.deepEqual(counts, { ping: 1, token: walk.tokens, tags: walk.pages, manifest: 0, catalog: 0, vendor: 0, other: 0, total: 1 + walk.tokens + walk.pages });
       assert.ok(registry.requests.filter((r) => r.kind === "tags").every((r) => r.status === 200));
 
       const order = registry.profile.tags.order;
@@ -121,7 +121,7 @@ describe("big/repo at n=1000", () => {
       registry.resetCounts();
       const result = await walkTags(registry, "big/repo", { n: 1000, ...options });
       assert.equal(new Set(realTags("big/repo", result.entries)).size, 10_000);
-      assert.deepEqual(registry.counts(), { ping: 1, token: tokens, tags: pages, manifest: 0, catalog: 0, other: 0, total: 1 + tokens + pages });
+      assert.deepEqual(registry.counts(), { ping: 1, token: tokens, tags: pages, manifest: 0, catalog: 0, vendor: 0, other: 0, total: 1 + tokens + pages });
     });
   }
 

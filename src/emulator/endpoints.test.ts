@@ -141,7 +141,7 @@ describe("manifests", () => {
     const unknown = await fetch(`${registry.url}/v2/library/ubuntu/manifests/nope`);
     assert.match(await unknown.text(), /MANIFEST_UNKNOWN/);
     assert.equal(unknown.status, 404);
-    assert.deepEqual(registry.counts(), { ping: 0, token: 0, tags: 0, manifest: 3, catalog: 0, other: 0, total: 3 });
+    assert.deepEqual(registry.counts(), { ping: 0, token: 0, tags: 0, manifest: 3, catalog: 0, vendor: 0, other: 0, total: 3 });
   });
 
   test("manifests need the same token as tags", async () => {

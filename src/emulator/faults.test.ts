@@ -1,15 +1,17 @@
 /**
  * Each fault knob once (link loop, 429 with Retry-After, 307 dropping the query, a
- * link to another origin, a link that loses the first path component), the body
- * quirk knobs not used by a built-in profile, and added latency.
+ * link to another origin, a link that loses the first path component, a replaced
+ * tags body, tokens refused from the k-th request), the body quirk knobs not used by
+ * a built-in profile, added latency, and who each logged request authenticated as.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { builtinProfiles, startEmulator, type Emulator, type EmulatorProfile, type FaultProfile } from "./index.js";
-import { nextLink } from "./walk.test.js";
+import { basic, challengeParams, nextLink, requestToken, tokenOf } from "./walk.test.js";
 
 const dist28 = builtinProfiles["distribution-2.8"] as EmulatorProfile;
 const hub = builtinProfiles["dockerhub"] as EmulatorProfile;
+const dist3 = builtinProfiles["distribution-3"] as EmulatorProfile;
 
 /** distribution-2.8 without auth, but paginating with relative links, plus a fault. */
 function paginating(id: string, faults: FaultProfile, body: Partial<EmulatorProfile["tags"]["body"]> = {}): EmulatorProfile {
@@ -38,7 +40,10 @@ before(async () => {
       paginating("drop-prefix", { linkDropsFirstComponent: true }),
       paginating("quirky", {}, { repeatPreviousLast: true, nullEntryPerPage: true }),
       { ...paginating("bare-link", {}), tags: { ...paginating("x", {}).tags, link: { form: "relative", order: "cursor-first", n: "as-requested", angleBrackets: false } } },
+      paginating("html", { tagsBody: { contentType: "text/html", body: "<html><body>Sign in</body></html>" } }),
+      { ...dist3, id: "revoked", faults: { rejectTokensFromTagsRequest: 3 } },
     ],
+    users: { alice: "wonderland" },
   });
 });
 after(async () => {
@@ -139,4 +144,55 @@ test("latencyMs delays every response", async () => {
   } finally {
     await slow.close();
   }
+});
+
+test("tagsBody: a 200 whose body is not the tag list", async () => {
+  const registry = emulator.get("html");
+  const page = await get(`${registry.url}/v2/library/ubuntu/tags/list?n=10`);
+  assert.equal(page.response.status, 200);
+  assert.equal(page.response.headers.get("content-type"), "text/html");
+  assert.equal(page.body, "<html><body>Sign in</body></html>");
+  assert.equal(page.response.headers.get("link"), null);
+});
+
+test("rejectTokensFromTagsRequest: from the k-th tags request on, even a fresh token gets invalid_token", async () => {
+  const registry = emulator.get("revoked");
+  registry.resetCounts();
+  const url = `${registry.url}/v2/library/ubuntu/tags/list?n=10`;
+  const challenge = await fetch(url);
+  await challenge.arrayBuffer();
+  const header = challenge.headers.get("www-authenticate") ?? "";
+  const bearer = async () => ({ authorization: `Bearer ${tokenOf((await (await requestToken(header, ["repository:library/ubuntu:pull"])).json()) as Record<string, unknown>)}` });
+  assert.equal((await get(url, { headers: await bearer() })).response.status, 200, "the 2nd tags request is served");
+  for (const _ of [3, 4]) {
+    const refused = await get(url, { headers: await bearer() });
+    assert.equal(refused.response.status, 401);
+    assert.equal(challengeParams(refused.response.headers.get("www-authenticate") ?? "", "bearer")?.["error"], "invalid_token");
+  }
+  assert.deepEqual(registry.requests.filter((r) => r.kind === "tags").map((r) => r.status), [401, 200, 401, 401]);
+});
+
+test("the request log records who authenticated: Basic user, a token's user, or nobody", async () => {
+  const registry = emulator.get("revoked");
+  registry.resetCounts();
+  const url = `${registry.url}/v2/private/repo/tags/list`;
+  const challenge = await fetch(url);
+  await challenge.arrayBuffer();
+  const header = challenge.headers.get("www-authenticate") ?? "";
+  const token = tokenOf((await (await requestToken(header, ["repository:private/repo:pull"], basic("alice", "wonderland"))).json()) as Record<string, unknown>);
+  const anonymous = tokenOf((await (await requestToken(header, ["repository:library/ubuntu:pull"])).json()) as Record<string, unknown>);
+  await get(url, { headers: { authorization: `Bearer ${token}` } });
+  await get(`${registry.url}/v2/`, { headers: { authorization: `Bearer ${anonymous}` } });
+  await get(`${registry.url}/v2/`, { headers: { authorization: basic("alice", "wrong") } });
+  assert.deepEqual(
+    registry.requests.map((r) => [r.kind, r.authScheme, r.user]),
+    [
+      ["tags", "none", undefined],
+      ["token", "basic", "alice"],
+      ["token", "none", undefined],
+      ["tags", "bearer", "alice"],
+      ["ping", "bearer", undefined],
+      ["ping", "basic", undefined],
+    ],
+  );
 });

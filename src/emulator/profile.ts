@@ -252,6 +252,17 @@ export interface FaultProfile {
   readonly foreignLink?: boolean;
   /** Next links lose the first path component of the name (Artifactory RTFACT-18971: the virtual repo key). */
   readonly linkDropsFirstComponent?: boolean;
+  /**
+   * Every tags request that passes auth gets 200 with this body instead of the tag list
+   * (a proxy's HTML page with 200, `"tags"` that is not an array, non-string entries;
+   * ERR-3, PAG-2).
+   */
+  readonly tagsBody?: RawBody;
+  /**
+   * From the k-th tags request on (1-based, counted like `rateLimit`), every Bearer token
+   * is refused with `error="invalid_token"`, however fresh: renewing cannot help (TOK-8).
+   */
+  readonly rejectTokensFromTagsRequest?: number;
 }
 
 /** One registry in one era, as data. */
@@ -270,4 +281,19 @@ export interface EmulatorProfile {
   readonly catalog: CatalogProfile;
   readonly errors: ErrorsProfile;
   readonly faults?: FaultProfile;
+  /** A vendor tag API served beside the registry API (vendor-api.ts); absent: none. */
+  readonly vendorApi?: VendorApiProfile;
+}
+
+/**
+ * A vendor's own tag API with dates and digests (registry-quirks.md, "Vendor
+ * APIs with richer tag data"): Docker Hub's tags API, Quay's `/api/v1` tag API,
+ * GitHub's packages API (which wants a token even for public packages).
+ */
+export interface VendorApiProfile {
+  readonly kind: "dockerhub" | "quay" | "github";
+  /** Largest page the API serves (Hub `page_size`, Quay `limit`, GitHub `per_page`: 100). */
+  readonly maxPageSize: number;
+  /** Fault: answer every vendor request with this error, to exercise the client's fallback. */
+  readonly refuse?: ErrorAnswer;
 }

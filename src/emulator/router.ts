@@ -10,6 +10,7 @@ import { answerManifest } from "./manifests.js";
 import { routeNotFound, type Reply } from "./reply.js";
 import { answerTags, type FaultState } from "./tags.js";
 import { answerTokenRequest, isRealmPath } from "./token-endpoint.js";
+import { answerVendorApi } from "./vendor-api.js";
 import type { RequestKind } from "./types.js";
 
 const TAGS = /^\/v2\/(.+)\/tags\/list$/;
@@ -39,6 +40,9 @@ export function route(ctx: RegistryContext, call: Call, state: FaultState): { ki
     return { kind: "ping", reply: answerPing(ctx, call) };
   }
   if (call.path === "/v2/_catalog") return { kind: "catalog", reply: answerCatalog(ctx, call) };
+  // Before the tags route: Hub's tags API path also starts with /v2/.
+  const vendor = answerVendorApi(ctx, call);
+  if (vendor !== undefined) return { kind: "vendor", reply: vendor };
   const tags = TAGS.exec(call.path);
   if (tags !== null) {
     state.tagsRequests++;

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { authSchemeOf, type Call, type Listener, type RegistryContext } from "./context.js";
+import { authSchemeOf, userOf, type Call, type Listener, type RegistryContext } from "./context.js";
 import type { EmulatorProfile } from "./profile.js";
 import { builtinProfiles } from "./profiles/index.js";
 import { errorReply, type Reply } from "./reply.js";
@@ -36,7 +36,7 @@ class RunningRegistry implements EmulatedRegistry {
   }
 
   counts(): RequestCounts {
-    const counts: Record<RequestKind | "total", number> = { ping: 0, token: 0, tags: 0, manifest: 0, catalog: 0, other: 0, total: 0 };
+    const counts: Record<RequestKind | "total", number> = { ping: 0, token: 0, tags: 0, manifest: 0, catalog: 0, vendor: 0, other: 0, total: 0 };
     for (const request of this.#log) counts[request.kind]++;
     counts.total = this.#log.length;
     return counts;
@@ -108,6 +108,8 @@ async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions,
       };
       let kind: RequestKind = "other";
       let reply: Reply;
+      // Who the request authenticated as is decided on arrival, before a token can expire.
+      const user = ctx === undefined ? undefined : userOf(ctx, call.authorization);
       try {
         if (ctx === undefined) throw new Error("registry not ready");
         ({ kind, reply } = route(ctx, call, faultState));
@@ -122,6 +124,7 @@ async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions,
         query: rawQuery,
         status: reply.status,
         authScheme: authSchemeOf(call.authorization),
+        user,
         at,
         server: listener,
       });

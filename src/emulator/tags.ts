@@ -4,12 +4,14 @@
  * then the page, its body quirks and its Link.
  */
 import { authorizePull } from "./auth.js";
-import type { Call, RegistryContext } from "./context.js";
+import { bearerChallenge } from "./challenge.js";
+import { parseAuthorization, type Call, type RegistryContext } from "./context.js";
 import { createCursorCodec } from "./cursor.js";
 import { linkHeader, nextUrl } from "./link.js";
 import { cutPage, type NextPage } from "./paging.js";
-import { answerReply, codeReply, jsonReply, type Reply } from "./reply.js";
+import { answerReply, codeReply, jsonReply, rawReply, type Reply } from "./reply.js";
 import { digestOf, type StoredRepository } from "./store.js";
+import { pullScope } from "./tokens.js";
 
 /** Per-registry counters the faults need; reset with the registry's counts. */
 export interface FaultState {
@@ -72,7 +74,7 @@ function linkFor(ctx: RegistryContext, call: Call, name: string, next: NextPage 
   return url === undefined ? undefined : linkHeader(link, url);
 }
 
-/** Front-proxy faults: the registry.k8s.io-style 307 and the k-th request 429. */
+/** Front-proxy faults: the registry.k8s.io-style 307 and the k-th request 429; tokens refused from the k-th request. */
 function faultReply(ctx: RegistryContext, call: Call, name: string, state: FaultState): Reply | undefined {
   const faults = ctx.profile.faults ?? {};
   if (faults.redirectTagsDroppingQuery === true && call.listener === "registry" && ctx.foreignOrigin !== undefined) {
@@ -86,6 +88,12 @@ function faultReply(ctx: RegistryContext, call: Call, name: string, state: Fault
       return answerReply(answer, { "retry-after": String(limit.retryAfterSeconds) });
     }
   }
+  const auth = ctx.profile.auth;
+  const rejectFrom = faults.rejectTokensFromTagsRequest;
+  if (rejectFrom !== undefined && state.tagsRequests >= rejectFrom && auth.kind === "bearer" && parseAuthorization(call.authorization).kind === "bearer") {
+    const scope = auth.repositoryScopeInChallenge ? pullScope(name) : undefined;
+    return codeReply(401, "UNAUTHORIZED", null, { "www-authenticate": bearerChallenge(auth, ctx, { scope, error: "invalid_token" }) });
+  }
   return undefined;
 }
 
@@ -97,6 +105,8 @@ export function answerTags(ctx: RegistryContext, call: Call, name: string, state
   const repo = ctx.repositories.get(name);
   const decision = authorizePull(ctx, call, name, repo);
   if (!decision.allowed) return decision.reply;
+  const replacement = ctx.profile.faults?.tagsBody;
+  if (replacement !== undefined) return rawReply(200, replacement);
   if (repo === undefined) return codeReply(404, ctx.profile.errors.nameUnknownCode, { name });
 
   const { paging, order } = ctx.profile.tags;

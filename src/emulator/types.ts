@@ -31,7 +31,7 @@ export interface EmulatorOptions {
 }
 
 /** Kinds of request counted by {@link EmulatedRegistry.counts}. */
-export type RequestKind = "ping" | "token" | "tags" | "manifest" | "catalog" | "other";
+export type RequestKind = "ping" | "token" | "tags" | "manifest" | "catalog" | "vendor" | "other";
 
 /** One request as the emulator saw and answered it. */
 export interface RecordedRequest {
@@ -44,6 +44,11 @@ export interface RecordedRequest {
   readonly status: number;
   /** Scheme of the Authorization header sent, if any. */
   readonly authScheme: "none" | "basic" | "bearer" | "other";
+  /**
+   * Whose credentials it carried: the user of valid Basic credentials, or the user a
+   * still valid token was issued to. Undefined when anonymous (an anonymous token included).
+   */
+  readonly user: string | undefined;
   /** `Date.now()` when the request arrived. */
   readonly at: number;
   /**

@@ -11,6 +11,7 @@ export const dockerhub: EmulatorProfile = {
   id: "dockerhub",
   title: "Docker Hub (registry-1.docker.io, tokens from auth.docker.io), 2023",
   source: [
+    `${QUIRKS}: Vendor APIs (Docker Hub /v2/namespaces/{ns}/repositories/{repo}/tags, page_size max 100, next URLs)`,
     `${FIELD_REPORT}: DockerHub section (ping challenge, token response, Link </v2/library/ubuntu/tags/list?last=12.04&n=2>)`,
     `${QUIRKS}: Docker Hub (missing/private → 401 insufficient_scope; _catalog refused)`,
     "shared/notes/protocol-requirements.md RL-3 (anti-abuse 429 is text/plain with Retry-After)",
@@ -40,4 +41,6 @@ export const dockerhub: EmulatorProfile = {
     nameUnknownCode: "NAME_UNKNOWN",
     tooManyRequests: { status: 429, body: { contentType: "text/plain; charset=utf-8", body: "Too Many Requests (HAP429).\n" } },
   },
+  // hub.docker.com tags API, page_size max 100, follow `next`.
+  vendorApi: { kind: "dockerhub", maxPageSize: 100 },
 };

@@ -12,6 +12,7 @@ export const ghcr: EmulatorProfile = {
   id: "ghcr",
   title: "GitHub Container Registry (ghcr.io), 2023",
   source: [
+    `${QUIRKS}: Vendor APIs (GitHub /{orgs|users}/{owner}/packages/container/{pkg}/versions, per_page 100, needs read:packages)`,
     `${FIELD_REPORT}: GitHub Container Registry section (scope="repository:user/image:pull", {token}, 100 per page, links ?last=<tag>&n=0)`,
     `${QUIRKS}: ghcr.io (n=10000 reportedly returns everything; push order; token endpoint 401; tags: null)`,
   ],
@@ -41,4 +42,6 @@ export const ghcr: EmulatorProfile = {
   // Unverified: ghcr refuses the catalog; the exact status is a guess.
   catalog: { kind: "refused", answer: { status: 404, code: "NOT_FOUND", message: "catalog is not supported" } },
   errors: { nameUnknownCode: "NAME_UNKNOWN" },
+  // api.github.com packages API: token required even for public packages, Link pagination.
+  vendorApi: { kind: "github", maxPageSize: 100 },
 };

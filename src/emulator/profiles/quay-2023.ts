@@ -11,6 +11,7 @@ export const quay2023: EmulatorProfile = {
   id: "quay-2023",
   title: "quay.io, 2023 (50 per page, opaque next_page)",
   source: [
+    `${QUIRKS}: Vendor APIs (Quay /api/v1/repository/{ns}/{repo}/tag/?limit=100&page=N&onlyActiveTags=true, has_additional)`,
     `${FIELD_REPORT}: Quay.io section (ping 401 'true' text/html, {token}, 50 per page, ?n=50&next_page=gAAAA...%3D, no token needed)`,
     `${QUIRKS}: quay.io 2023 (JWT valid 3600 s)`,
   ],
@@ -47,4 +48,6 @@ export const quay2023: EmulatorProfile = {
   },
   catalog: DISTRIBUTION_CATALOG,
   errors: { nameUnknownCode: "NAME_UNKNOWN" },
+  // /api/v1/repository/{ns}/{repo}/tag/, limit 100, `page` + `has_additional`.
+  vendorApi: { kind: "quay", maxPageSize: 100 },
 };
