@@ -22,6 +22,32 @@ export type { Challenge } from "./auth/challenge.js";
 export { parseLinkHeader, findNextLink } from "./listing/link.js";
 export type { LinkValue } from "./listing/link.js";
 export type { Credential, CredentialResolver } from "./auth/credential.js";
+export {
+  createCredentialResolver,
+  explainCredentials,
+  formatCredentialReport,
+  parseDockerConfig,
+  parseAuthJson,
+  parseDockercfg,
+  normalizeAuthKey,
+  createHelperRunner,
+  ENV_CREDENTIAL_RULES,
+} from "./credentials/index.js";
+export type {
+  CredentialResolverOptions,
+  ExplicitCredential,
+  CredentialReport,
+  CredentialStep,
+  CredentialStepOutcome,
+  CredentialSummary,
+  AuthEntry,
+  CredentialFile,
+  HelperRunner,
+  HelperRunnerOptions,
+  HelperOutcome,
+  CredentialFileReader,
+  EnvCredentialRule,
+} from "./credentials/index.js";
 export type { TraceEvent, TraceListener } from "./transport/trace.js";
 export type { RetryOptions } from "./transport/retry.js";
 export { BUILTIN_PROFILES, findProfile } from "./profiles/profiles.js";

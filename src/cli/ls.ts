@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { createClient, parseReference, UsageError, type ClientOptions } from "../index.js";
+import { CREDENTIAL_FLAGS, createCliResolver, readExplicitCredential } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { createTracePrinter, writeOut } from "./output.js";
 
@@ -14,7 +15,7 @@ export async function runLs(argv: string[]): Promise<number> {
     strict: true,
     options: {
       json: { type: "boolean" },
-      creds: { type: "string" },
+      ...CREDENTIAL_FLAGS,
       "plain-http": { type: "boolean" },
       "tls-verify": { type: "string" },
       endpoint: { type: "string", multiple: true },
@@ -48,11 +49,9 @@ export async function runLs(argv: string[]): Promise<number> {
     tlsVerify: parseBooleanFlag("--tls-verify", values["tls-verify"]) ?? config.tlsVerify ?? true,
     onTrace: createTracePrinter(values.debug === true),
   };
-  if (values.creds !== undefined) {
-    const colon = values.creds.indexOf(":");
-    if (colon <= 0) throw new UsageError("--creds wants USER:PASS");
-    options.credentials = { username: values.creds.slice(0, colon), password: values.creds.slice(colon + 1) };
-  }
+  // Explicit flags, then --authfile / REGISTRY_AUTH_FILE, then the default files, helpers and CI tokens.
+  const explicit = await readExplicitCredential(values, reference.registry);
+  options.credentials = createCliResolver(values, explicit, reference.registry, values.debug === true);
   const pageSize = parsePageSize(values["page-size"]);
   if (pageSize !== undefined) options.pageSize = pageSize;
   if (values["max-pages"] !== undefined) options.maxPages = parsePositiveInt("--max-pages", values["max-pages"]);

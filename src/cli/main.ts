@@ -10,6 +10,7 @@ const HELP = `regtags — list the tags of a container image repository on any r
 
 Usage:
   regtags ls [options] REF        every tag of REF, one per line, in the registry's order
+  regtags auth which REF          which source supplies REF's credentials, and why (no secrets)
   regtags demo                    start the built-in registry emulator and list tags from each profile
   regtags emulate [options]       run the registry emulator (for tests and experiments)
   regtags --version | --help
@@ -19,7 +20,16 @@ quay.io/NS/REPO, localhost:5000/NAME, [fc00::1]:5000/NAME (a tag or digest is ig
 
 ls options:
   --json                 print {"Repository": ..., "Tags": [...]} like skopeo list-tags
-  --creds USER:PASS      credentials for the registry (Basic, or at its token service)
+  --creds USER[:PASS]    credentials for the registry (Basic, or at its token service);
+                         without :PASS, prompt on a terminal
+  --password-stdin       read the password for --creds USER from stdin
+  --registry-token TOKEN send TOKEN as a Bearer token as is
+  --no-creds             anonymous: consult no credentials file, helper or variable
+  --authfile FILE        credentials from FILE only (default: REGISTRY_AUTH_FILE, else
+                         DOCKER_AUTH_CONFIG, $XDG_RUNTIME_DIR/containers/auth.json,
+                         ~/.config/containers/auth.json, ~/.docker/config.json (with its
+                         credHelpers/credsStore), ~/.dockercfg, then GH_TOKEN/GITHUB_TOKEN
+                         for ghcr.io and CI_REGISTRY_USER/CI_REGISTRY_PASSWORD)
   --plain-http           use http instead of https
   --tls-verify=false     accept any TLS certificate
   --endpoint HOST=URL    contact URL for registry HOST (repeatable), e.g. docker.io=http://127.0.0.1:5000
@@ -58,6 +68,8 @@ async function main(argv: string[]): Promise<number> {
       case "ls":
       case "list-tags":
         return await (await import("./ls.js")).runLs(rest);
+      case "auth":
+        return await (await import("./auth.js")).runAuth(rest);
       case "demo":
         return await (await import("./demo.js")).runDemo(rest);
       case "emulate":
@@ -68,8 +80,20 @@ async function main(argv: string[]): Promise<number> {
       }
     }
   } catch (error) {
-    return reportError(error, debug);
+    return reportError(await usageErrorOf(error, command), debug);
   }
+}
+
+/**
+ * node:util parseArgs rejects an unknown option or a missing value with its own
+ * TypeError: a usage error (exit 2), not a bug (exit 1). Its first sentence says
+ * which option.
+ */
+async function usageErrorOf(error: unknown, command: string): Promise<unknown> {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS_")) return error;
+  const { UsageError } = await import("../errors.js");
+  return new UsageError(`${command}: ${(error as Error).message.split(". ")[0]}; see regtags --help`);
 }
 
 /** One line on stderr, never a stack trace unless --debug; returns the exit code. */

@@ -15,12 +15,27 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+/**
+ * Where the CLI looks for credentials unless a test says otherwise: nowhere
+ * real. HOME, XDG_RUNTIME_DIR and XDG_CONFIG_HOME point at a directory that
+ * does not exist, so a test never reads the real user's ~/.docker/config.json
+ * or containers auth.json; DOCKER_CONFIG, REGISTRY_AUTH_FILE,
+ * DOCKER_AUTH_CONFIG and tokens are not inherited.
+ */
+export const NOWHERE = "/nonexistent-regtags-test";
+
+/**
+ * @param options.env replaces the defaults above variable by variable.
+ * @param options.input written to the CLI's stdin (else stdin is empty).
+ */
+export function runCli(args: readonly string[], options: { env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
-      env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/root", XDG_CONFIG_HOME: "/nonexistent-regtags-test", ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env["PATH"] ?? "", HOME: NOWHERE, XDG_RUNTIME_DIR: NOWHERE, XDG_CONFIG_HOME: NOWHERE, ...options.env },
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    child.stdin.on("error", () => {}); // the CLI may exit without reading it
+    child.stdin.end(options.input ?? "");
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
