@@ -47,6 +47,13 @@ export interface ClientOptions {
   pageSize?: number | null;
   /** Page cap per listing. @default 100000 */
   maxPages?: number;
+  /**
+   * Fetch a tag list in this many concurrent ranges when the registry sorts
+   * tags by name and honours any `last` (checked by a probe; otherwise, and on
+   * any surprise, links are followed one by one). Trades a few extra requests
+   * for far fewer round trips. @default 1 (off)
+   */
+  parallel?: number;
   /** Cap on each tags page body in bytes. @default 256 MiB */
   maxPageBytes?: number;
   retry?: RetryOptions;
@@ -65,6 +72,8 @@ export interface ListOptions {
   signal?: AbortSignal;
   pageSize?: number | null;
   maxPages?: number;
+  /** Overrides {@link ClientOptions.parallel}. */
+  parallel?: number;
 }
 
 /** A complete tag list (an incomplete one is an IncompleteListError instead). */
@@ -168,6 +177,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
           pageSize: pageSize ?? undefined,
           maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
           bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
+          parallel: listOptions.parallel ?? options.parallel ?? 1,
           signal: listOptions.signal,
           onTrace,
         })) {

@@ -1,0 +1,236 @@
+/**
+ * Walks a paginated list of the distribution API — `tags/list` and
+ * `_catalog` (PAG-1..PAG-10, CAT-1) — page by page. It receives a transport
+ * that already authenticates, so it never deals with tokens.
+ *
+ * - The next page is the `rel="next"` Link exactly as given, resolved against
+ *   the URL that answered (PAG-3; quay's opaque `next_page`, ghcr's `n=0`).
+ * - The list ends when there is no next link (PAG-4), whatever the page size.
+ * - Entries are de-duplicated across pages in the server's order (PAG-8).
+ * - A repeated URL, a page with nothing new, or the page cap stops the walk
+ *   with an IncompleteListError carrying the partial list (PAG-9): skopeo
+ *   loops forever on such servers.
+ * - A page size the registry rejects (400 PAGINATION_NUMBER_INVALID, 405,
+ *   413; PAG-7) is retried smaller on the URL we built.
+ * - With `parallel` > 1, a list the registry sorts by name and pages by
+ *   `last` is fetched in concurrent ranges (ranges.ts) after the first page,
+ *   once a probe confirms the registry honours any `last`; on any surprise
+ *   the walk goes on link by link from where it was.
+ */
+import { IncompleteListError, isRegtagsError, type RegtagsError } from "../errors.js";
+import { errorFromResponse } from "../transport/registry-error.js";
+import { redactUrl, type TraceListener } from "../transport/trace.js";
+import type { Transport, TransportRequest } from "../transport/types.js";
+import { findNextLink } from "./link.js";
+import { RangeAnomaly, midpoint, walkRanges } from "./ranges.js";
+
+/** A page body reduced to its entries. */
+export interface ListBody {
+  readonly entries: string[];
+  readonly nullEntries: number;
+  readonly digestEntries: number;
+}
+
+export interface PagedListParams {
+  /** The list's URL without query, e.g. `https://r.example/v2/library/ubuntu/tags/list`. */
+  readonly url: URL;
+  /** Token scope the requests need, e.g. `repository:library/ubuntu:pull`. */
+  readonly scope: string;
+  readonly purpose: "tags" | "catalog";
+  /** The body's list field, also the noun in messages: "tags" or "repositories". */
+  readonly field: "tags" | "repositories";
+  readonly parse: (text: string, where: string) => ListBody;
+  /** Name used in messages, e.g. `docker.io/library/ubuntu`. */
+  readonly subject: string;
+  /** `n` of the first request; undefined sends none (server default). */
+  readonly pageSize?: number | undefined;
+  /** Stop with IncompleteListError after this many pages. */
+  readonly maxPages: number;
+  /** Cap on each page body, in bytes. */
+  readonly bodyLimitBytes: number;
+  /** Concurrent ranges for sorted, `last`-paginated lists; 1 or undefined walks links one by one. */
+  readonly parallel?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly onTrace?: TraceListener | undefined;
+}
+
+/** One page as received: only the entries not seen on earlier pages. */
+export interface ListPage {
+  readonly index: number;
+  readonly url: string;
+  readonly entries: readonly string[];
+  /** Entries the page held before de-duplication and skipping. */
+  readonly received: number;
+}
+
+/** Smaller page sizes tried, in order, when a registry rejects `n` (PAG-7). */
+const SMALLER_PAGE_SIZES = [1000, 100, 50] as const;
+
+type Fetched = { ok: true; body: ListBody; next: URL | undefined } | { ok: false; error: RegtagsError; status: number };
+
+export async function* walkPages(send: Transport, params: PagedListParams): AsyncGenerator<ListPage, void, undefined> {
+  const seen = new Set<string>();
+  const visited = new Set<string>();
+  const trace = params.onTrace;
+  let pageSize = params.pageSize;
+  let url: URL | undefined = listUrl(params.url, pageSize, undefined);
+  let built = true; // this URL is ours (not a server's link), so its n may be adapted
+  let speculative = false; // PAG-6 continuation without a Link
+  let sawLink = false;
+  let index = 0;
+  let triedRanges = false;
+  let resuming = false; // after abandoned ranges: pages may repeat what the ranges gave
+  const partial = () => [...seen];
+
+  const fetchPage = async (target: URL): Promise<Fetched> => {
+    const req: TransportRequest = {
+      method: "GET",
+      url: target,
+      headers: { accept: "application/json" },
+      signal: params.signal,
+      auth: { scopes: [params.scope] },
+      purpose: params.purpose,
+    };
+    const res = await send(req);
+    if (res.status !== 200) return { ok: false, error: await errorFromResponse(req, res, { subject: params.subject }), status: res.status };
+    const where = `${params.subject}: GET ${redactUrl(target)}`;
+    const body = params.parse(await res.text(params.bodyLimitBytes), where);
+    if (body.nullEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.nullEntries} null entries in "${params.field}"` });
+    if (body.digestEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.digestEntries} digest-shaped entries in "${params.field}" (not tags)` });
+    return { ok: true, body, next: findNextLink(res.headers.getAll("link"), res.url) };
+  };
+
+  while (url !== undefined) {
+    if (visited.has(url.href)) {
+      throw new IncompleteListError(`${params.subject}: the registry's next link repeats ${redactUrl(url)} (a pagination loop); listed ${seen.size} ${params.field} before stopping`, partial());
+    }
+    if (index >= params.maxPages) {
+      throw new IncompleteListError(`${params.subject}: stopped at the page cap of ${params.maxPages} pages with ${seen.size} ${params.field} listed; raise --max-pages to go on`, partial());
+    }
+    visited.add(url.href);
+    const page = await fetchPage(url);
+    if (!page.ok) {
+      if (built && pageSize !== undefined && rejectsPageSize(page.error)) {
+        const smaller = nextPageSize(pageSize);
+        trace?.({ type: "warning", message: `${params.subject}: the registry rejected n=${pageSize} (${page.status}); retrying with ${smaller === undefined ? "no n" : `n=${smaller}`}` });
+        pageSize = smaller;
+        url = listUrl(params.url, pageSize, url.searchParams.get("last") ?? undefined);
+        continue;
+      }
+      if (speculative && page.status === 404) return; // Zot answers an unknown `last` with 404
+      throw page.error;
+    }
+    const { body } = page;
+    const fresh: string[] = [];
+    for (const entry of body.entries) {
+      if (!seen.has(entry)) {
+        seen.add(entry);
+        fresh.push(entry);
+      }
+    }
+    const received = body.entries.length + body.nullEntries + body.digestEntries;
+    let next = page.next;
+    trace?.({ type: "page", url: redactUrl(url), tags: received, newTags: fresh.length, next: next === undefined ? undefined : redactUrl(next) });
+    if (speculative && fresh.length === 0) return; // the guess found nothing more: the list was complete
+    if (next !== undefined && fresh.length === 0 && !resuming) {
+      throw new IncompleteListError(`${params.subject}: page ${index + 1} (${redactUrl(url)}) brought no new ${params.field} but links to another page; stopping instead of looping, ${seen.size} ${params.field} listed`, partial());
+    }
+    built = false;
+    speculative = false;
+    // PAG-6: no Link ever, but exactly the `n` we asked for came back: the
+    // server may paginate without saying so (old Nexus); ask once more from
+    // the last entry. A server that has sent Links ends its list by omitting one.
+    const last = body.entries.at(-1);
+    if (next !== undefined) sawLink = true;
+    else if (!sawLink && pageSize !== undefined && (body.entries.length === pageSize || received === pageSize) && last !== undefined) {
+      next = listUrl(params.url, pageSize, last);
+      built = true;
+      speculative = true;
+    }
+    yield { index, url: redactUrl(url), entries: fresh, received };
+    index++;
+
+    if (!triedRanges && (params.parallel ?? 1) > 1 && next !== undefined && last !== undefined && isLastCursorLink(next, last, body.entries)) {
+      triedRanges = true;
+      const ranged = rangedRemainder(fetchPage, params, body.entries, index, seen);
+      try {
+        for await (const rangedPage of ranged) {
+          yield rangedPage;
+          index++;
+        }
+        return;
+      } catch (error) {
+        if (!(error instanceof RangeAnomaly) && !(isRegtagsError(error) && (error.code === "ERR_NOT_FOUND" || error.code === "ERR_REGISTRY" || error.code === "ERR_PROTOCOL"))) throw error;
+        // Go on link by link; `seen` drops what the ranges already gave.
+        trace?.({ type: "warning", message: `${params.subject}: concurrent ranges abandoned (${(error as Error).message}); following the registry's links instead` });
+        resuming = true;
+      }
+    }
+    url = next;
+  }
+}
+
+/**
+ * The rest of a sorted list after its first page, fetched in concurrent
+ * ranges. First a probe: `last` set between two known entries must answer
+ * exactly the known entries after it, or the registry's `last` is not a
+ * plain lexical bound and ranges would be wrong.
+ */
+async function* rangedRemainder(
+  fetchPage: (url: URL) => Promise<Fetched>,
+  params: PagedListParams,
+  firstPage: readonly string[],
+  startIndex: number,
+  seen: Set<string>,
+): AsyncGenerator<ListPage, void, undefined> {
+  const size = firstPage.length;
+  const fetchAfter = async (cursor: string) => {
+    const page = await fetchPage(listUrl(params.url, size, cursor));
+    if (!page.ok) throw page.error;
+    return { entries: page.body.entries, hasMore: page.next !== undefined };
+  };
+  const k = Math.floor(size / 2) - 1;
+  const probe = k >= 0 ? midpoint(firstPage[k]!, firstPage[k + 1]) : undefined;
+  if (probe === undefined || seen.has(probe)) throw new RangeAnomaly("no probe point in the first page");
+  const answer = await fetchAfter(probe);
+  const expected = firstPage.slice(k + 1);
+  if (answer.entries.length < expected.length || expected.some((entry, i) => answer.entries[i] !== entry)) {
+    throw new RangeAnomaly(`last=${JSON.stringify(probe)} did not answer the entries after it`);
+  }
+  params.onTrace?.({ type: "warning", message: `${params.subject}: the registry sorts by name and honours any last=; listing ${params.parallel} ranges concurrently` });
+  let index = startIndex;
+  const maxRequests = params.maxPages * 2;
+  for await (const chunk of walkRanges(fetchAfter, firstPage[size - 1]!, { concurrency: params.parallel!, maxRequests, seed: firstPage })) {
+    const fresh = chunk.filter((entry) => !seen.has(entry));
+    for (const entry of fresh) seen.add(entry);
+    yield { index: index++, url: `${redactUrl(params.url)} (range)`, entries: fresh, received: chunk.length };
+  }
+}
+
+/** Does the next link page by `last=<last entry>` over a page sorted by name? */
+function isLastCursorLink(next: URL, last: string, entries: readonly string[]): boolean {
+  if (next.searchParams.get("last") !== last) return false;
+  for (let i = 1; i < entries.length; i++) if (!(entries[i - 1]! < entries[i]!)) return false;
+  return entries.length >= 2;
+}
+
+/** `<url>[?n=..][&last=..]` */
+export function listUrl(base: URL, n: number | undefined, last: string | undefined): URL {
+  const url = new URL(base);
+  if (n !== undefined) url.searchParams.set("n", String(n));
+  if (last !== undefined) url.searchParams.set("last", last);
+  return url;
+}
+
+function rejectsPageSize(error: RegtagsError): boolean {
+  const status = (error as { status?: number }).status;
+  const codes = ((error as { errors?: readonly { code: string }[] }).errors ?? []).map((e) => e.code);
+  if (status === 413 || status === 405) return true; // quay 2024-06 TOO_MANY_TAGS_REQUESTED; ECR UNSUPPORTED maxResults
+  return status === 400 && (codes.includes("PAGINATION_NUMBER_INVALID") || codes.length === 0);
+}
+
+/** The next smaller `n`, or undefined for "send no n" (the server's default). */
+function nextPageSize(current: number): number | undefined {
+  for (const size of SMALLER_PAGE_SIZES) if (size < current) return size;
+  return undefined;
+}
