@@ -39,6 +39,11 @@ export interface ClientOptions {
   plainHttp?: boolean;
   /** Verify TLS certificates. @default true */
   tlsVerify?: boolean;
+  /**
+   * Send Basic credentials or refresh tokens to a plain-http token realm on a
+   * host other than loopback. @default false
+   */
+  allowInsecureRealm?: boolean;
   /** Username and password for every registry, or a resolver per registry. */
   credentials?: { username: string; password: string } | CredentialResolver;
   /** Receives a redacted event for every exchange and decision. */
@@ -143,6 +148,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     credentials: toResolver(options.credentials),
     registryForOrigin: (origin) => registryByOrigin.get(origin),
     cache: new TokenCache(),
+    allowInsecureRealm: options.allowInsecureRealm ?? false,
     onTrace,
   });
 

@@ -13,6 +13,7 @@ export type ErrorCode =
   | "ERR_INVALID_REFERENCE"
   | "ERR_CREDENTIALS"
   | "ERR_AUTH"
+  | "ERR_AUTH_FAILED"
   | "ERR_NOT_FOUND"
   | "ERR_RATE_LIMITED"
   | "ERR_REGISTRY"
@@ -20,6 +21,7 @@ export type ErrorCode =
   | "ERR_NETWORK"
   | "ERR_TLS"
   | "ERR_INCOMPLETE"
+  | "ERR_NO_MATCH"
   | "ERR_ABORTED";
 
 const brand = Symbol.for("regtags.error");
@@ -70,14 +72,18 @@ export class CredentialsError extends RegtagsError {
   }
 }
 
-/** The registry or its token service refused us: 401/403, denied, needs login. */
+/** The registry or its token service refused us: 401/403, denied, needs login, or wrong credentials. */
 export class AuthError extends RegtagsError {
   override name = "AuthError" as const;
   readonly status: number | undefined;
   /** The challenge's `error` parameter (RFC 6750 §3), e.g. `insufficient_scope`. */
   readonly challengeError: string | undefined;
-  constructor(message: string, details: { status?: number; challengeError?: string; cause?: unknown } = {}) {
-    super("ERR_AUTH", message, { cause: details.cause });
+  /**
+   * @param details.rejected the credentials themselves were refused (wrong
+   *   password or token): code ERR_AUTH_FAILED instead of ERR_AUTH.
+   */
+  constructor(message: string, details: { status?: number; challengeError?: string; rejected?: boolean; cause?: unknown } = {}) {
+    super(details.rejected ? "ERR_AUTH_FAILED" : "ERR_AUTH", message, { cause: details.cause });
     this.status = details.status;
     this.challengeError = details.challengeError;
   }
@@ -137,6 +143,14 @@ export class IncompleteListError extends RegtagsError {
   constructor(message: string, partial: readonly string[]) {
     super("ERR_INCOMPLETE", message);
     this.partial = partial;
+  }
+}
+
+/** No tag qualified for a question such as "the latest version" after filters. */
+export class NoMatchError extends RegtagsError {
+  override name = "NoMatchError" as const;
+  constructor(message: string) {
+    super("ERR_NO_MATCH", message);
   }
 }
 

@@ -63,6 +63,19 @@ export {
   ProtocolError,
   NetworkError,
   IncompleteListError,
+  NoMatchError,
   AbortedError,
 } from "./errors.js";
+export {
+  parseVersion,
+  compareVersions,
+  sortTags,
+  applyFilter,
+  compileFilter,
+  latestTag,
+  isDigestTag,
+  SORT_ORDERS,
+  VERSION_SCHEMES,
+} from "./tags/index.js";
+export type { ParsedVersion, VersionScheme, SortOrder, SortOptions, TagFilter, LatestOptions, VersionReading } from "./tags/index.js";
 export type { ErrorCode, RegistryErrorDetail } from "./errors.js";

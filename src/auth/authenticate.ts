@@ -72,11 +72,19 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
   const attach = async (req: TransportRequest, forceFresh: boolean): Promise<Attached> => {
     const origin = req.url.origin;
     const repository = repositoryOf(req);
-    const credential = await credentialFor(origin, repository);
+    const challenge = knownChallenges.get(origin);
+    let credential: Credential | undefined;
+    try {
+      credential = await credentialFor(origin, repository);
+    } catch (error) {
+      // A broken credentials file matters only once the registry asks for
+      // credentials: a registry that reads anonymously is listed anyway.
+      if (challenge !== undefined) throw error;
+      return { headers: {}, final: false, credential: undefined };
+    }
     if (credential?.kind === "registry-token") {
       return { headers: { authorization: `Bearer ${credential.token}` }, final: true, credential };
     }
-    const challenge = knownChallenges.get(origin);
     if (challenge === undefined) return { headers: {}, final: false, credential };
     if (challenge.scheme === "basic") {
       if (credential?.kind !== "basic") return { headers: {}, final: true, credential };
@@ -93,7 +101,9 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
       got = await cache.get(key, () => fetchToken(next, key, credential, { now: options.now ?? Date.now, signal: req.signal }));
     } catch (error) {
       // Name what was being opened: the token service alone does not tell the user which repository.
-      if (error instanceof AuthError) throw new AuthError(`${subjectOf(origin, req)}: ${error.message}`, { ...(error.status !== undefined ? { status: error.status } : {}) });
+      if (error instanceof AuthError) {
+        throw new AuthError(`${subjectOf(origin, req)}: ${error.message}`, { ...(error.status !== undefined ? { status: error.status } : {}), rejected: error.code === "ERR_AUTH_FAILED" });
+      }
       throw error;
     }
     const { grant, fetched } = got;
@@ -221,10 +231,19 @@ function authFailure(subject: string, res: TransportResponse, challenge: Challen
       { status: res.status, challengeError: error },
     );
   }
-  if (attached.credential !== undefined && attached.headers["authorization"] !== undefined) {
+  const sent = attached.headers["authorization"];
+  if (attached.credential !== undefined && sent !== undefined) {
+    // A token the token service issued for these credentials, then refused by scope: the
+    // credentials are fine, they just may not pull this repository.
+    if (attached.token !== undefined && attached.credential.kind !== "registry-token") {
+      return new AuthError(
+        `${subject}: access denied${reason} for the credentials from ${attached.credential.source}; they may not pull this repository, or it does not exist`,
+        { status: res.status, ...(error !== undefined ? { challengeError: error } : {}) },
+      );
+    }
     return new AuthError(
       `authentication failed for ${subject}${reason} (credentials from ${attached.credential.source}); check the user name and password or token`,
-      { status: res.status, ...(error !== undefined ? { challengeError: error } : {}) },
+      { status: res.status, rejected: true, ...(error !== undefined ? { challengeError: error } : {}) },
     );
   }
   return new AuthError(

@@ -13,6 +13,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   ERR_INVALID_REFERENCE: 2,
   ERR_CREDENTIALS: 3,
   ERR_AUTH: 3,
+  ERR_AUTH_FAILED: 8,
   ERR_NOT_FOUND: 4,
   ERR_REGISTRY: 5,
   ERR_PROTOCOL: 5,
@@ -20,6 +21,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   ERR_NETWORK: 6,
   ERR_TLS: 6,
   ERR_INCOMPLETE: 7,
+  ERR_NO_MATCH: 9,
   ERR_ABORTED: 130,
 };
 
@@ -27,9 +29,11 @@ export const EXIT_CODE_HELP = `Exit codes:
   0    every tag listed
   1    unexpected error (a bug: please report it with --debug output)
   2    usage error or invalid image reference
-  3    credentials or authentication (needs login, denied, wrong password)
+  3    needs login or access denied, or a credentials file/helper cannot be used
   4    repository not found
   5    registry or protocol error, or still rate limited after retries
   6    network or TLS error
   7    incomplete list (pagination loop, page cap)
+  8    credentials rejected (wrong user name, password or token)
+  9    no tag qualified (regtags latest, or --latest, after filters)
   130  interrupted`;

@@ -1,74 +1,91 @@
 /**
- * `regtags ls REF`: streams the tags as lines as pages arrive, or prints
- * skopeo's `{"Repository", "Tags"}` JSON shape with --json.
+ * `regtags ls REF` and `regtags latest REF`.
+ *
+ * Plain listings stream: each page's tags (filtered, up to --limit) are
+ * printed as the page arrives, and the listing stops once --limit is met.
+ * Sorting, --latest, digests, details, JSON and tables need the whole list
+ * first. Filters run before digest lookups, so only shown tags cost a HEAD.
  */
 import { parseArgs } from "node:util";
-import { createClient, parseReference, UsageError, type ClientOptions } from "../index.js";
-import { CREDENTIAL_FLAGS, createCliResolver, readExplicitCredential } from "./auth.js";
-import { loadConfig } from "./config.js";
-import { createTracePrinter, writeOut } from "./output.js";
+import {
+  applyFilter,
+  compileFilter,
+  createClient,
+  latestTag,
+  NoMatchError,
+  parseReference,
+  sortTags,
+  UsageError,
+  SORT_ORDERS,
+  type DetailsSource,
+  type Reference,
+  type RegtagsClient,
+  type SortOrder,
+  type TagDetails,
+  type TagFilter,
+  type VersionReading,
+  type VersionScheme,
+} from "../index.js";
+import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
+import { createProgress, writeOut } from "./output.js";
+import { csvHeader, parseOutputFormat, renderDigestGroups, renderStreamingRows, renderWhole, type Field, type OutputFormat, type TagRow } from "./render.js";
 
-export async function runLs(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: normaliseBooleanFlags(argv),
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: "boolean" },
-      ...CREDENTIAL_FLAGS,
-      "plain-http": { type: "boolean" },
-      "tls-verify": { type: "string" },
-      endpoint: { type: "string", multiple: true },
-      config: { type: "string" },
-      "page-size": { type: "string" },
-      "max-pages": { type: "string" },
-      debug: { type: "boolean" },
-    },
-  });
+const LS_FLAGS = {
+  ...CLIENT_FLAGS,
+  json: { type: "boolean" },
+  format: { type: "string" },
+  sort: { type: "string" },
+  reverse: { type: "boolean" },
+  include: { type: "string", multiple: true },
+  exclude: { type: "string", multiple: true },
+  "version-range": { type: "string" },
+  variant: { type: "string" },
+  "omit-digest-tags": { type: "boolean" },
+  "no-prerelease": { type: "boolean" },
+  limit: { type: "string" },
+  latest: { type: "boolean" },
+  scheme: { type: "string" },
+  "version-regex": { type: "string" },
+  digests: { type: "boolean" },
+  "group-by-digest": { type: "boolean" },
+  concurrency: { type: "string" },
+  details: { type: "boolean" },
+  source: { type: "string" },
+} as const;
+
+/** What to show, decided once from the flags. */
+interface Plan {
+  readonly filter: TagFilter;
+  readonly reading: VersionReading;
+  readonly sort: SortOrder;
+  readonly reverse: boolean;
+  readonly latest: boolean;
+  readonly digests: boolean;
+  readonly groupByDigest: boolean;
+  readonly details: boolean;
+  readonly source: DetailsSource;
+  readonly concurrency: number;
+  readonly format: OutputFormat;
+}
+
+const DETAIL_FIELDS: readonly Field[] = ["updated", "created", "size", "platforms"];
+
+export async function runLs(argv: string[], command: "ls" | "latest" = "ls"): Promise<number> {
+  const { values, positionals } = parseArgs({ args: normaliseBooleanFlags(argv), allowPositionals: true, strict: true, options: LS_FLAGS });
   if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? "ls needs an image reference, e.g. regtags ls ubuntu" : `ls takes one reference, got ${positionals.length}`);
+    throw new UsageError(positionals.length === 0 ? `${command} needs an image reference, e.g. regtags ${command} ubuntu` : `${command} takes one reference, got ${positionals.length}`);
   }
-  const reference = parseReference(positionals[0] as string);
-  const config = loadConfig(values.config);
-  const endpoints: Record<string, string> = { ...config.endpoints };
-  for (const entry of values.endpoint ?? []) {
-    const at = entry.indexOf("=");
-    if (at <= 0 || at === entry.length - 1) throw new UsageError(`--endpoint wants HOST=URL, got ${JSON.stringify(entry)}`);
-    const url = entry.slice(at + 1);
-    try {
-      new URL(url.includes("://") ? url : `https://${url}`);
-    } catch {
-      throw new UsageError(`--endpoint ${JSON.stringify(entry)}: ${JSON.stringify(url)} is not a URL`);
-    }
-    endpoints[entry.slice(0, at)] = url;
-  }
-
-  const options: ClientOptions = {
-    endpoints,
-    plainHttp: values["plain-http"] ?? config.plainHttp ?? false,
-    tlsVerify: parseBooleanFlag("--tls-verify", values["tls-verify"]) ?? config.tlsVerify ?? true,
-    onTrace: createTracePrinter(values.debug === true),
-  };
-  // Explicit flags, then --authfile / REGISTRY_AUTH_FILE, then the default files, helpers and CI tokens.
-  const explicit = await readExplicitCredential(values, reference.registry);
-  options.credentials = createCliResolver(values, explicit, reference.registry, values.debug === true);
-  const pageSize = parsePageSize(values["page-size"]);
-  if (pageSize !== undefined) options.pageSize = pageSize;
-  if (values["max-pages"] !== undefined) options.maxPages = parsePositiveInt("--max-pages", values["max-pages"]);
-
+  const reference = parseReference(positionals[0]!);
+  const plan = makePlan(values, command === "latest");
+  const options = await buildClientOptions(values, reference);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);
   const client = createClient(options);
   try {
-    if (values.json) {
-      const list = await client.listTags(reference, { signal: controller.signal });
-      await writeOut(`${JSON.stringify({ Repository: list.repository, Tags: list.tags }, null, 4)}\n`);
-    } else {
-      for await (const page of client.listTagPages(reference, { signal: controller.signal })) {
-        if (page.tags.length > 0) await writeOut(`${page.tags.join("\n")}\n`);
-      }
-    }
+    const streams = plan.sort === "none" && !plan.latest && !plan.digests && !plan.details && (plan.format.kind !== "json" && plan.format.kind !== "table");
+    if (streams) await streamTags(client, reference, plan, controller.signal, values.debug === true);
+    else await showWhole(client, reference, plan, controller.signal, values.debug === true);
     return 0;
   } finally {
     process.removeListener("SIGINT", onSigint);
@@ -76,25 +93,124 @@ export async function runLs(argv: string[]): Promise<number> {
   }
 }
 
-/** `--tls-verify` alone means true; parseArgs needs it spelt `--tls-verify=true`. */
-function normaliseBooleanFlags(argv: string[]): string[] {
-  return argv.map((arg) => (arg === "--tls-verify" ? "--tls-verify=true" : arg));
+function makePlan(values: Record<string, unknown>, latestCommand: boolean): Plan {
+  const text = (name: string) => values[name] as string | undefined;
+  const flag = (name: string) => values[name] === true;
+  const sort = (text("sort") ?? "none") as SortOrder;
+  if (!SORT_ORDERS.includes(sort)) throw new UsageError(`--sort takes ${SORT_ORDERS.join(", ")}, got ${JSON.stringify(sort)}`);
+  const source = (text("source") ?? "auto") as DetailsSource;
+  if (!["auto", "vendor", "v2"].includes(source)) throw new UsageError(`--source takes auto, vendor or v2, got ${JSON.stringify(source)}`);
+  const limit = text("limit");
+  const filter: TagFilter = {
+    include: values["include"] as string[] | undefined,
+    exclude: values["exclude"] as string[] | undefined,
+    versionRange: text("version-range"),
+    variant: text("variant"),
+    omitDigestTags: flag("omit-digest-tags"),
+    noPrerelease: flag("no-prerelease"),
+    limit: limit === undefined ? undefined : parsePositiveInt("--limit", limit),
+  };
+  const reading: VersionReading = { scheme: text("scheme") as VersionScheme | undefined, versionRegex: text("version-regex") };
+  compileFilter(filter, reading); // reject a bad regex or range before any request
+  const groupByDigest = flag("group-by-digest");
+  const extra: Field[] = [];
+  if (flag("digests") || groupByDigest) extra.push("digest");
+  if (flag("details")) extra.push("digest", "updated", "size", "platforms");
+  const format = parseOutputFormat(text("format"), flag("json"), [...new Set(extra)]);
+  const concurrency = text("concurrency");
+  return {
+    filter,
+    reading,
+    sort,
+    reverse: flag("reverse"),
+    latest: latestCommand || flag("latest"),
+    digests: format.fields.includes("digest"),
+    groupByDigest,
+    details: flag("details") || sort === "date" || format.fields.some((f) => DETAIL_FIELDS.includes(f)),
+    source,
+    concurrency: concurrency === undefined ? 8 : parsePositiveInt("--concurrency", concurrency, 64),
+    format,
+  };
 }
 
-function parseBooleanFlag(name: string, value: string | undefined): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === "true") return true;
-  if (value === "false") return false;
-  throw new UsageError(`${name} takes true or false, got ${JSON.stringify(value)}`);
+/** Lines, ndjson, csv and templates as pages arrive; stops at --limit. */
+async function streamTags(client: RegtagsClient, reference: Reference, plan: Plan, signal: AbortSignal, debug: boolean): Promise<void> {
+  const accepts = compileFilter({ ...plan.filter, limit: undefined }, plan.reading);
+  const limit = plan.filter.limit ?? Infinity;
+  const progress = createProgress(debug);
+  let shown = 0;
+  if (plan.format.kind === "csv") await writeOut(csvHeader(plan.format));
+  try {
+    for await (const page of client.listTagPages(reference, { signal })) {
+      progress.page(page.tags.length);
+      const rows: TagRow[] = [];
+      for (const tag of page.tags) {
+        if (shown >= limit) break;
+        if (!accepts(tag)) continue;
+        rows.push({ tag });
+        shown++;
+      }
+      await writeOut(renderStreamingRows(rows, plan.format));
+      if (shown >= limit) break; // no further pages needed
+    }
+  } finally {
+    progress.done();
+  }
 }
 
-function parsePageSize(value: string | undefined): number | null | undefined {
-  if (value === undefined) return undefined;
-  if (value === "none") return null;
-  return parsePositiveInt("--page-size", value);
-}
+/** Everything that needs the whole list: sorting, latest, digests, details, JSON, tables. */
+async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan, signal: AbortSignal, debug: boolean): Promise<void> {
+  const progress = createProgress(debug);
+  const all: string[] = [];
+  try {
+    for await (const page of client.listTagPages(reference, { signal })) {
+      progress.page(page.tags.length);
+      for (const tag of page.tags) all.push(tag);
+    }
+  } finally {
+    progress.done();
+  }
 
-function parsePositiveInt(name: string, value: string): number {
-  if (!/^[1-9]\d{0,8}$/.test(value)) throw new UsageError(`${name} takes a positive whole number, got ${JSON.stringify(value)}`);
-  return Number(value);
+  let details: ReadonlyMap<string, TagDetails> = new Map();
+  if (plan.details) {
+    const result = await client.fetchDetails(reference, { source: plan.source, signal });
+    details = result.details;
+    if (plan.sort === "date" && result.source === undefined) {
+      throw new UsageError(`--sort date: no source of tag dates for ${reference.registry} (the OCI API has none${plan.source === "v2" ? "; --source v2 was given" : "; no vendor API answered"}); sort by version or lexical instead`);
+    }
+  }
+  const dates = new Map<string, Date>();
+  for (const [tag, d] of details) {
+    const date = d.updatedAt ?? d.createdAt;
+    if (date !== undefined) dates.set(tag, date);
+  }
+
+  let tags: string[];
+  if (plan.latest) {
+    const pick = latestTag(all, { ...plan.reading, filter: { ...plan.filter, limit: undefined } });
+    if (pick === undefined) {
+      throw new NoMatchError(`${reference.name}: no tag qualifies as the latest ${plan.reading.versionRegex !== undefined ? "match of --version-regex" : `${plan.reading.scheme ?? "semver"} version`} among ${all.length} tags after filters`);
+    }
+    tags = [pick];
+  } else {
+    tags = applyFilter(sortTags(all, plan.sort, { reverse: plan.reverse, dates, ...plan.reading }), plan.filter, plan.reading);
+  }
+
+  const rows: TagRow[] = tags.map((tag) => {
+    const d = details.get(tag);
+    return { tag, digest: d?.digest, updated: d?.updatedAt, created: d?.createdAt, size: d?.size, platforms: d?.platforms };
+  });
+  if (plan.digests) {
+    // HEAD only what the vendor API did not already say (DIG-1; HEAD is no Docker Hub pull).
+    const missing = rows.filter((row) => row.digest === undefined).map((row) => row.tag);
+    if (missing.length > 0) {
+      const digests = new Map((await client.fetchDigests(reference, missing, { signal, concurrency: plan.concurrency })).map((d) => [d.tag, d.digest]));
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        if (row.digest === undefined) rows[i] = { ...row, digest: digests.get(row.tag) };
+      }
+    }
+  }
+  if (plan.groupByDigest) await writeOut(renderDigestGroups(reference.name, rows, plan.format.kind === "json"));
+  else await writeOut(renderWhole(reference.name, rows, plan.format));
 }

@@ -10,6 +10,7 @@ const HELP = `regtags — list the tags of a container image repository on any r
 
 Usage:
   regtags ls [options] REF        every tag of REF, one per line, in the registry's order
+  regtags latest [options] REF    the highest version after filters (same options as ls)
   regtags auth which REF          which source supplies REF's credentials, and why (no secrets)
   regtags demo                    start the built-in registry emulator and list tags from each profile
   regtags emulate [options]       run the registry emulator (for tests and experiments)
@@ -35,9 +36,40 @@ ls options:
   --endpoint HOST=URL    contact URL for registry HOST (repeatable), e.g. docker.io=http://127.0.0.1:5000
   --config FILE          config file (default $XDG_CONFIG_HOME/regtags/config.json):
                          {"endpoints": {"HOST": "URL"}, "plainHttp": false, "tlsVerify": true}
+  --allow-insecure-realm send credentials to a plain-http token realm that is not loopback
   --page-size N|none     n of the first request (default: per registry, else 1000)
   --max-pages N          stop with exit 7 after N pages (default 100000)
+  --parallel N           list in N concurrent ranges where the registry sorts tags by name
+                         and honours any last= (checked first; otherwise links are followed)
   --debug                print every HTTP exchange and auth decision to stderr (secrets redacted)
+
+choosing tags (ls and latest):
+  --sort none|lexical|version|date   default none: the registry's order; date needs a vendor API
+  --reverse              reverse the sorted order
+  --include REGEX        keep tags the regex matches whole (repeatable: any of them)
+  --exclude REGEX        drop tags the regex matches whole (repeatable)
+  --version-range RANGE  npm-style range on the tag's version, e.g. '>=3.18 <4'
+  --variant SUFFIX       only versions with this variant, e.g. alpine for 3.19-alpine
+  --omit-digest-tags     drop sha256-… signature/attestation tags and .sig/.att/.sbom
+  --no-prerelease        drop prereleases (rc, beta, …)
+  --limit N              at most N tags (after sorting); a plain listing stops fetching there
+  --latest               only the highest version (as regtags latest)
+  --scheme semver|calver|any          what counts as a version for --latest (default semver)
+  --version-regex REGEX  read the version from the regex's first capture group
+
+digests and details:
+  --digests              add each tag's manifest digest (HEAD requests, no Docker Hub pull)
+  --group-by-digest      print digests with the tags that share them
+  --concurrency N        digest lookups in flight (default 8)
+  --details              dates, digests, sizes, platforms from the vendor API
+                         (Docker Hub, Quay, GitHub packages with a token)
+  --source auto|vendor|v2            where details come from (default auto: vendor, else v2)
+
+output:
+  --json                 skopeo's shape; with digests or details also "Details": [...]
+  --format F             lines | json | ndjson | table | csv | a field list like tag,digest,updated
+                         | a template like '{{.Tag}} {{.Digest}}'
+                         (fields: tag, digest, updated, created, size, platforms)
 
 emulate options:
   --profile ID           profile to serve (repeatable; default: all); see regtags emulate --list
@@ -68,6 +100,8 @@ async function main(argv: string[]): Promise<number> {
       case "ls":
       case "list-tags":
         return await (await import("./ls.js")).runLs(rest);
+      case "latest":
+        return await (await import("./ls.js")).runLs(rest, "latest");
       case "auth":
         return await (await import("./auth.js")).runAuth(rest);
       case "demo":

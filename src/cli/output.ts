@@ -56,3 +56,31 @@ export function createTracePrinter(debug: boolean): TraceListener {
     if (line !== undefined) process.stderr.write(`regtags: ${line}\n`);
   };
 }
+
+export interface Progress {
+  page(tags: number): void;
+  done(): void;
+}
+
+/**
+ * A one-line progress count on stderr for long listings, only when stderr is
+ * a terminal (never when piped or logged) and not under --debug.
+ */
+export function createProgress(debug: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!stream.isTTY || debug) return { page: () => undefined, done: () => undefined };
+  let tags = 0;
+  let pages = 0;
+  let shown = false;
+  return {
+    page(count) {
+      tags += count;
+      pages++;
+      if (pages < 2) return; // one-page listings need no progress
+      stream.write(`\rregtags: ${tags} tags, ${pages} pages…`);
+      shown = true;
+    },
+    done() {
+      if (shown) stream.write("\r\x1b[K");
+    },
+  };
+}

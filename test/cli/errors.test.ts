@@ -167,7 +167,7 @@ describe("exit 2: invalid references and usage errors", { concurrency: 3 }, () =
   });
 });
 
-describe("exit 3: authentication", { concurrency: 3 }, () => {
+describe("exit 3 and 8: authentication", { concurrency: 3 }, () => {
   test("a private repository, anonymously, on Docker Hub (401 insufficient_scope)", async () => {
     const result = await ls(emulator.get("dockerhub"), "docker.io", "private/repo");
     failsWith(result, 3, /^regtags: docker\.io\/private\/repo: authentication required or repository does not exist \(insufficient_scope\); if it is private, log in \(docker login\) or pass --creds USER:PASS$/);
@@ -181,7 +181,7 @@ describe("exit 3: authentication", { concurrency: 3 }, () => {
   test("a wrong password names where the credentials came from", async () => {
     for (const [id, name] of [["dockerhub", "docker.io"], ["ghcr", "ghcr.io"]] as const) {
       const result = await ls(emulator.get(id), name, "--creds", "alice:wrong-password", `${name}/private/repo`);
-      failsWith(result, 3, new RegExp(`^regtags: ${escape(name)}/private/repo: authentication failed .*\\(credentials from --creds\\).*; check the user name and password or token$`));
+      failsWith(result, 8, new RegExp(`^regtags: ${escape(name)}/private/repo: authentication failed .*\\(credentials from --creds\\).*; check the user name and password or token$`));
     }
   });
 
@@ -293,7 +293,7 @@ describe("--debug", { concurrency: 3 }, () => {
   test("an error with --debug: the same first line, then the trace and a stack, still without secrets", async () => {
     const registry = emulator.get("dockerhub");
     const result = await ls(registry, "docker.io", "--debug", "--creds", "alice:wrong-password", "private/repo");
-    assert.equal(result.code, 3);
+    assert.equal(result.code, 8);
     assert.match(result.stderr, /^regtags: docker\.io\/private\/repo: authentication failed .*\(credentials from --creds\)/m);
     assert.ok(!result.stderr.includes("wrong-password"));
     assertNoSecrets(result);

@@ -247,7 +247,7 @@ describe("credential sources against the real registry, token auth", { concurren
       await box.write("run/containers/auth.json", { auths: { [registry.host]: authEntry(USER, WRONG) } });
       await box.write("home/.docker/config.json", { auths: { [registry.host]: authEntry(USER, PASSWORD) } });
       const result = await cli(["ls", ref], box.env);
-      assert.equal(result.code, 3);
+      assert.equal(result.code, 8);
       assert.equal(
         result.stderr,
         `regtags: ${ref}: authentication failed at token service ${registry.tokenServer!.realm} (credentials from ${box.runtimeAuth} auths["${registry.host}"]): 401; check the user name and password or token\n`,
@@ -434,7 +434,7 @@ describe("credential sources against the real registry, htpasswd Basic auth", { 
     try {
       await box.write("home/.docker/config.json", { auths: { [registry.host]: authEntry(USER, WRONG) } });
       const result = await cli(["ls", ref], box.env);
-      assert.equal(result.code, 3);
+      assert.equal(result.code, 8);
       assert.match(
         result.stderr,
         new RegExp(`^regtags: authentication failed for ${registry.host.replace(/\./g, "\\.")}/team/app \\(credentials from ${box.dockerConfig.replace(/\./g, "\\.")} auths\\["${registry.host.replace(/\./g, "\\.")}"\\]\\); check the user name and password or token\n$`),

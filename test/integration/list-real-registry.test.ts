@@ -94,7 +94,7 @@ describe("real distribution registry, token auth", () => {
     assert.equal(withCreds.code, 0, withCreds.stderr);
     assert.equal(withCreds.stdout, "1.0\n");
     const wrong = await runCli(["ls", "--debug", "--creds", `${user}:not-the-password`, `${registry.host}/private/secret`]);
-    assert.equal(wrong.code, 3);
+    assert.equal(wrong.code, 8, "credentials rejected");
     assert.match(wrong.stderr, /regtags: 127\.0\.0\.1:\d+\/private\/secret: authentication failed at token service .* \(credentials from --creds\)/);
     assert.doesNotMatch(wrong.stderr, /not-the-password/, "the password never appears, even with --debug");
   });
@@ -140,13 +140,13 @@ describe("real distribution registry, htpasswd Basic auth", () => {
     }
   });
 
-  test("without credentials: exit 3 saying to log in; wrong password: authentication failed", async () => {
+  test("without credentials: exit 3 saying to log in; wrong password: authentication failed, exit 8", async () => {
     const anonymous = await runCli(["ls", `${registry.host}/team/app`]);
     assert.equal(anonymous.code, 3);
     assert.match(anonymous.stderr, /authentication required.*docker login.*--creds/);
     const [user] = Object.keys(registry.users);
     const wrong = await runCli(["ls", "--creds", `${user}:wrong`, `${registry.host}/team/app`]);
-    assert.equal(wrong.code, 3);
+    assert.equal(wrong.code, 8, "credentials rejected");
     assert.match(wrong.stderr, /^regtags: authentication failed for 127\.0\.0\.1:\d+\/team\/app \(credentials from --creds\)/);
   });
 });
