@@ -71,7 +71,7 @@ async function readGrant(res: TransportResponse, where: string, credential: Cred
       credential !== undefined
         ? `authentication failed at ${where} (credentials from ${credential.source}): ${res.status}; check the user name and password or token`
         : `${where} refused an anonymous token (${res.status}); the repository is private or does not exist: log in (docker login) or pass --creds USER:PASS`;
-    throw new AuthError(message, { status: res.status });
+    throw new AuthError(message, { status: res.status, rejected: credential !== undefined });
   }
   throw new RegistryError(
     res.status === 429 ? "ERR_RATE_LIMITED" : "ERR_REGISTRY",
