@@ -16,12 +16,13 @@ import { NetworkError, UsageError, type RegtagsError } from "./errors.js";
 import { withAuth } from "./auth/authenticate.js";
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
+import { listCatalogPages } from "./listing/catalog.js";
 import { fetchTagDigests, type TagDigest } from "./listing/digests.js";
 import { fetchTagDetails } from "./vendor/fetch-details.js";
 import type { TagDetails } from "./vendor/types.js";
 import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
-import { isLoopbackRegistry, parseReference, type Reference } from "./reference/reference.js";
+import { isLoopbackRegistry, parseReference, parseRegistryName, type Reference } from "./reference/reference.js";
 import { createHttpTransport, NOT_TLS_CODES } from "./transport/http.js";
 import { withOriginLimit } from "./transport/limiter.js";
 import { withRedirects } from "./transport/redirect.js";
@@ -106,6 +107,14 @@ export interface RegtagsClient {
   /** The same listing page by page, as the pages arrive; stop early with break or an AbortSignal. */
   listTagPages(reference: string | Reference, options?: ListOptions): AsyncGenerator<TagPage, void, undefined>;
   /**
+   * Every repository of a registry (`GET /v2/_catalog`, CAT-1), page by page.
+   * Registries that refuse the catalog (Docker Hub, ghcr.io) fail with one
+   * AuthError or RegistryError, never a loop.
+   */
+  listRepositoryPages(registry: string, options?: ListOptions): AsyncGenerator<readonly string[], void, undefined>;
+  /** All of {@link listRepositoryPages}, collected. */
+  listRepositories(registry: string, options?: ListOptions): Promise<string[]>;
+  /**
    * The manifest digest of each tag, by HEAD with the manifest Accept header
    * (DIG-1), `concurrency` at a time (default 8), in the order given.
    */
@@ -167,44 +176,74 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     return url;
   };
 
-  async function* listTagPagesOf(reference: string | Reference, listOptions: ListOptions = {}) {
-    const ref = typeof reference === "string" ? parseReference(reference) : reference;
-    const profile = findProfile(ref.registry, profiles);
-    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : (profile?.tagsPageSize !== undefined ? profile.tagsPageSize : DEFAULT_TAGS_PAGE_SIZE);
+  /**
+   * Runs a walk against a registry's endpoint. Docker's rule for loopback
+   * registries (REF-9): try https, and when the server does not speak TLS
+   * there, run the walk again over http (nothing was yielded yet).
+   */
+  async function* onEndpoint<T>(registry: string, walk: (endpoint: URL) => AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
     for (;;) {
-      const endpoint = endpointFor(ref.registry);
-      onTrace?.({ type: "endpoint", registry: ref.registry, endpoint: endpoint.origin, reason: profile !== undefined ? `profile ${profile.id}` : "default" });
+      const endpoint = endpointFor(registry);
       let yielded = false;
       try {
-        for await (const page of listTagPages(send, {
-          endpoint,
-          repository: ref.repository,
-          subject: ref.name,
-          pageSize: pageSize ?? undefined,
-          maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
-          bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
-          parallel: listOptions.parallel ?? options.parallel ?? 1,
-          signal: listOptions.signal,
-          onTrace,
-        })) {
+        for await (const item of walk(endpoint)) {
           yielded = true;
-          yield page;
+          yield item;
         }
         return;
       } catch (error) {
-        // Docker's rule for loopback registries: try https, fall back to http.
-        if (!yielded && shouldFallBackToHttp(error, endpoint, ref.registry, options)) {
-          plainHttpRegistries.add(ref.registry);
-          onTrace?.({ type: "endpoint", registry: ref.registry, endpoint: `http://${endpoint.host}`, reason: `https failed (${(error as RegtagsError).code}); a loopback registry may speak plain http (REF-9)` });
-          continue;
-        }
-        throw error;
+        if (yielded || !shouldFallBackToHttp(error, endpoint, registry, options)) throw error;
+        plainHttpRegistries.add(registry);
+        onTrace?.({ type: "endpoint", registry, endpoint: `http://${endpoint.host}`, reason: `https failed (${(error as RegtagsError).code}); a loopback registry may speak plain http (REF-9)` });
       }
     }
   }
 
+  function listTagPagesOf(reference: string | Reference, listOptions: ListOptions = {}) {
+    const ref = typeof reference === "string" ? parseReference(reference) : reference;
+    const profile = findProfile(ref.registry, profiles);
+    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : (profile?.tagsPageSize !== undefined ? profile.tagsPageSize : DEFAULT_TAGS_PAGE_SIZE);
+    return onEndpoint(ref.registry, (endpoint) => {
+      onTrace?.({ type: "endpoint", registry: ref.registry, endpoint: endpoint.origin, reason: profile !== undefined ? `profile ${profile.id}` : "default" });
+      return listTagPages(send, {
+        endpoint,
+        repository: ref.repository,
+        subject: ref.name,
+        pageSize: pageSize ?? undefined,
+        maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
+        bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
+        parallel: listOptions.parallel ?? options.parallel ?? 1,
+        signal: listOptions.signal,
+        onTrace,
+      });
+    });
+  }
+
+  async function* listRepositoryPagesOf(registryInput: string, listOptions: ListOptions = {}) {
+    const registry = parseRegistryName(registryInput);
+    const pages = onEndpoint(registry, (endpoint) =>
+      listCatalogPages(send, {
+        endpoint,
+        subject: registry,
+        // The catalog's default page is 100 and distribution rejects n > 1000 (CAT-1).
+        pageSize: listOptions.pageSize === null ? undefined : (listOptions.pageSize ?? 1000),
+        maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
+        bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
+        signal: listOptions.signal,
+        onTrace,
+      }),
+    );
+    for await (const page of pages) yield page.repositories;
+  }
+
   return {
     listTagPages: listTagPagesOf,
+    listRepositoryPages: listRepositoryPagesOf,
+    async listRepositories(registry, listOptions) {
+      const all: string[] = [];
+      for await (const page of listRepositoryPagesOf(registry, listOptions)) all.push(...page);
+      return all;
+    },
     async listTags(reference, listOptions) {
       const ref = typeof reference === "string" ? parseReference(reference) : reference;
       const tags: string[] = [];
@@ -217,15 +256,11 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     },
     async fetchDigests(reference, tags, digestOptions = {}) {
       const ref = typeof reference === "string" ? parseReference(reference) : reference;
-      for (;;) {
-        const endpoint = endpointFor(ref.registry);
-        try {
-          return await fetchTagDigests(send, { endpoint, repository: ref.repository, subject: ref.name, signal: digestOptions.signal }, tags, digestOptions.concurrency ?? 8);
-        } catch (error) {
-          if (!shouldFallBackToHttp(error, endpoint, ref.registry, options)) throw error;
-          plainHttpRegistries.add(ref.registry);
-        }
-      }
+      const runs = onEndpoint(ref.registry, async function* (endpoint) {
+        yield await fetchTagDigests(send, { endpoint, repository: ref.repository, subject: ref.name, signal: digestOptions.signal }, tags, digestOptions.concurrency ?? 8);
+      });
+      for await (const digests of runs) return digests;
+      return [];
     },
     async fetchDetails(reference, detailsOptions = {}) {
       const ref = typeof reference === "string" ? parseReference(reference) : reference;

@@ -15,7 +15,7 @@ export type { ClientOptions, ListOptions, RegtagsClient, TagList, DetailsSource,
 export type { TagDetails } from "./vendor/types.js";
 export type { TagPage } from "./listing/list-tags.js";
 export type { TagDigest } from "./listing/digests.js";
-export { parseReference, formatReference, isLoopbackRegistry } from "./reference/reference.js";
+export { parseReference, parseRegistryName, formatReference, isLoopbackRegistry } from "./reference/reference.js";
 export type { Reference } from "./reference/reference.js";
 export { parseChallenges, pickChallenge } from "./auth/challenge.js";
 export type { Challenge } from "./auth/challenge.js";

@@ -281,3 +281,19 @@ function checkComponent(component: string): string | undefined {
 function short(text: string): string {
   return text.length <= 80 ? text : `${text.slice(0, 80)}…`;
 }
+
+/**
+ * A registry name as given to `catalog` or `ls --all`: `docker.io`,
+ * `ghcr.io`, `127.0.0.1:5000`, `[::1]:5000`, `localhost`. Normalised like the
+ * registry part of a reference (REF-3, REF-4); a scheme or path is an error.
+ */
+export function parseRegistryName(input: string): string {
+  const text = input.trim();
+  if (text.includes("/") || text === "") {
+    throw new InvalidReferenceError(input, "a registry name is a host with an optional port, e.g. registry.example.com:5000 (no scheme, no path)");
+  }
+  const ref = parseReference(`${text}/x`);
+  const looksLikeHost = text === "localhost" || text.includes(".") || text.includes(":") || text !== text.toLowerCase();
+  if (!looksLikeHost) throw new InvalidReferenceError(input, "not a registry host: registry names contain a dot or a port, or are localhost");
+  return ref.registry;
+}
