@@ -225,8 +225,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       listCatalogPages(send, {
         endpoint,
         subject: registry,
-        // The catalog's default page is 100 and distribution rejects n > 1000 (CAT-1).
-        pageSize: listOptions.pageSize === null ? undefined : (listOptions.pageSize ?? 1000),
+        pageSize: catalogPageSize(listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize),
         maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
         bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
         signal: listOptions.signal,
@@ -288,6 +287,12 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     endpointFor,
     close: () => http.close(),
   };
+}
+
+/** The catalog's default page is 100 and distribution rejects n > 1000 (CAT-1): ask for 1000 unless told. */
+function catalogPageSize(requested: number | null | undefined): number | undefined {
+  if (requested === null) return undefined;
+  return requested ?? 1000;
 }
 
 function shouldFallBackToHttp(error: unknown, endpoint: URL, registry: string, options: ClientOptions): boolean {

@@ -3,7 +3,7 @@
  * credentials, paging, tracing), and their translation into ClientOptions.
  * One place, so `ls`, `latest` and later commands agree.
  */
-import type { ClientOptions, Reference } from "../index.js";
+import type { ClientOptions } from "../index.js";
 import { UsageError } from "../index.js";
 import { CREDENTIAL_FLAGS, createCliResolver, readExplicitCredential, type CredentialFlagValues } from "./auth.js";
 import { loadConfig } from "./config.js";
@@ -39,8 +39,12 @@ export function normaliseBooleanFlags(argv: readonly string[]): string[] {
   return argv.map((arg) => (arg === "--tls-verify" ? "--tls-verify=true" : arg));
 }
 
-/** ClientOptions from the shared flags, the config file and credential discovery for `reference`. */
-export async function buildClientOptions(values: ClientFlagValues, reference: Reference): Promise<ClientOptions> {
+/**
+ * ClientOptions from the shared flags, the config file and credential
+ * discovery. Explicit credentials (--creds, --registry-token) belong to
+ * `registry`, the registry of the command's reference.
+ */
+export async function buildClientOptions(values: ClientFlagValues, registry: string): Promise<ClientOptions> {
   const config = loadConfig(values.config);
   const endpoints: Record<string, string> = { ...config.endpoints };
   for (const entry of values.endpoint ?? []) {
@@ -62,8 +66,8 @@ export async function buildClientOptions(values: ClientFlagValues, reference: Re
     onTrace: createTracePrinter(values.debug === true),
   };
   // Explicit flags, then --authfile / REGISTRY_AUTH_FILE, then the default files, helpers and CI tokens.
-  const explicit = await readExplicitCredential(values, reference.registry);
-  options.credentials = createCliResolver(values, explicit, reference.registry, values.debug === true);
+  const explicit = await readExplicitCredential(values, registry);
+  options.credentials = createCliResolver(values, explicit, registry, values.debug === true);
   if (values["page-size"] !== undefined) options.pageSize = values["page-size"] === "none" ? null : parsePositiveInt("--page-size", values["page-size"]);
   if (values["max-pages"] !== undefined) options.maxPages = parsePositiveInt("--max-pages", values["max-pages"]);
   if (values.parallel !== undefined) options.parallel = parsePositiveInt("--parallel", values.parallel, 64);

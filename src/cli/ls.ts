@@ -51,10 +51,12 @@ const LS_FLAGS = {
   concurrency: { type: "string" },
   details: { type: "boolean" },
   source: { type: "string" },
+  "from-file": { type: "string" },
+  all: { type: "string" },
 } as const;
 
 /** What to show, decided once from the flags. */
-interface Plan {
+export interface Plan {
   readonly filter: TagFilter;
   readonly reading: VersionReading;
   readonly sort: SortOrder;
@@ -72,12 +74,12 @@ const DETAIL_FIELDS: readonly Field[] = ["updated", "created", "size", "platform
 
 export async function runLs(argv: string[], command: "ls" | "latest" = "ls"): Promise<number> {
   const { values, positionals } = parseArgs({ args: normaliseBooleanFlags(argv), allowPositionals: true, strict: true, options: LS_FLAGS });
-  if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? `${command} needs an image reference, e.g. regtags ${command} ubuntu` : `${command} takes one reference, got ${positionals.length}`);
+  const plan = makePlan(values, command === "latest");
+  if (positionals.length !== 1 || values["from-file"] !== undefined || values.all !== undefined) {
+    return (await import("./ls-many.js")).runMany(positionals, values, plan, command);
   }
   const reference = parseReference(positionals[0]!);
-  const plan = makePlan(values, command === "latest");
-  const options = await buildClientOptions(values, reference);
+  const options = await buildClientOptions(values, reference.registry);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);
@@ -93,7 +95,7 @@ export async function runLs(argv: string[], command: "ls" | "latest" = "ls"): Pr
   }
 }
 
-function makePlan(values: Record<string, unknown>, latestCommand: boolean): Plan {
+export function makePlan(values: Record<string, unknown>, latestCommand: boolean): Plan {
   const text = (name: string) => values[name] as string | undefined;
   const flag = (name: string) => values[name] === true;
   const sort = (text("sort") ?? "none") as SortOrder;
@@ -185,17 +187,7 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
     if (date !== undefined) dates.set(tag, date);
   }
 
-  let tags: string[];
-  if (plan.latest) {
-    const pick = latestTag(all, { ...plan.reading, filter: { ...plan.filter, limit: undefined } });
-    if (pick === undefined) {
-      throw new NoMatchError(`${reference.name}: no tag qualifies as the latest ${plan.reading.versionRegex !== undefined ? "match of --version-regex" : `${plan.reading.scheme ?? "semver"} version`} among ${all.length} tags after filters`);
-    }
-    tags = [pick];
-  } else {
-    tags = applyFilter(sortTags(all, plan.sort, { reverse: plan.reverse, dates, ...plan.reading }), plan.filter, plan.reading);
-  }
-
+  const tags = selectTags(all, plan, dates, reference);
   const rows: TagRow[] = tags.map((tag) => {
     const d = details.get(tag);
     return { tag, digest: d?.digest, updated: d?.updatedAt, created: d?.createdAt, size: d?.size, platforms: d?.platforms };
@@ -213,4 +205,16 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
   }
   if (plan.groupByDigest) await writeOut(renderDigestGroups(reference.name, rows, plan.format.kind === "json"));
   else await writeOut(renderWhole(reference.name, rows, plan.format));
+}
+
+/** The tags to show from a whole list: --latest, or sorted, filtered and limited. */
+export function selectTags(all: readonly string[], plan: Plan, dates: ReadonlyMap<string, Date>, reference: Reference): string[] {
+  if (plan.latest) {
+    const pick = latestTag(all, { ...plan.reading, filter: { ...plan.filter, limit: undefined } });
+    if (pick === undefined) {
+      throw new NoMatchError(`${reference.name}: no tag qualifies as the latest ${plan.reading.versionRegex !== undefined ? "match of --version-regex" : `${plan.reading.scheme ?? "semver"} version`} among ${all.length} tags after filters`);
+    }
+    return [pick];
+  }
+  return applyFilter(sortTags(all, plan.sort, { reverse: plan.reverse, dates, ...plan.reading }), plan.filter, plan.reading);
 }

@@ -11,6 +11,10 @@ const HELP = `regtags — list the tags of a container image repository on any r
 Usage:
   regtags ls [options] REF        every tag of REF, one per line, in the registry's order
   regtags latest [options] REF    the highest version after filters (same options as ls)
+  regtags ls [options] REF REF…   several repositories: one NDJSON object each, as each finishes
+  regtags ls --from-file FILE|-   the references in FILE (one per line), or stdin
+  regtags ls --all REGISTRY       every repository the registry's catalog lists
+  regtags catalog REGISTRY        the repositories of a registry (/v2/_catalog)
   regtags auth which REF          which source supplies REF's credentials, and why (no secrets)
   regtags demo                    start the built-in registry emulator and list tags from each profile
   regtags emulate [options]       run the registry emulator (for tests and experiments)
@@ -64,6 +68,7 @@ digests and details:
   --details              dates, digests, sizes, platforms from the vendor API
                          (Docker Hub, Quay, GitHub packages with a token)
   --source auto|vendor|v2            where details come from (default auto: vendor, else v2)
+  (with several repositories, --concurrency is how many are listed at once; default 8)
 
 output:
   --json                 skopeo's shape; with digests or details also "Details": [...]
@@ -102,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import("./ls.js")).runLs(rest);
       case "latest":
         return await (await import("./ls.js")).runLs(rest, "latest");
+      case "catalog":
+        return await (await import("./catalog.js")).runCatalog(rest);
       case "auth":
         return await (await import("./auth.js")).runAuth(rest);
       case "demo":

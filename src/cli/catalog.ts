@@ -1,0 +1,51 @@
+/**
+ * `regtags catalog REGISTRY`: every repository the registry's `/v2/_catalog`
+ * lists, one per line as pages arrive, or `{"Registry", "Repositories"}`
+ * with --json. A registry that does not offer a catalog (Docker Hub,
+ * ghcr.io) is one clear line, not a loop.
+ */
+import { parseArgs } from "node:util";
+import { createClient, isRegtagsError, parseRegistryName, RegtagsError, UsageError } from "../index.js";
+import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags } from "./client-flags.js";
+import { writeOut } from "./output.js";
+
+export async function runCatalog(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: normaliseBooleanFlags(argv),
+    allowPositionals: true,
+    strict: true,
+    options: { ...CLIENT_FLAGS, json: { type: "boolean" } },
+  });
+  if (positionals.length !== 1) throw new UsageError("catalog takes one registry name, e.g. regtags catalog registry.example.com:5000");
+  const registry = parseRegistryName(positionals[0]!);
+  const client = createClient(await buildClientOptions(values, registry));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSigint);
+  try {
+    const all: string[] = [];
+    for await (const page of client.listRepositoryPages(registry, { signal: controller.signal })) {
+      if (values.json) all.push(...page);
+      else if (page.length > 0) await writeOut(`${page.join("\n")}\n`);
+    }
+    if (values.json) await writeOut(`${JSON.stringify({ Registry: registry, Repositories: all }, null, 4)}\n`);
+    return 0;
+  } catch (error) {
+    throw explainRefusal(error, registry);
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    await client.close();
+  }
+}
+
+/** A refused catalog reads as "no catalog offered", keeping the error's code and exit code. */
+function explainRefusal(error: unknown, registry: string): unknown {
+  if (!isRegtagsError(error) || !["ERR_AUTH", "ERR_NOT_FOUND"].includes(error.code)) return error;
+  const status = (error as { status?: number }).status;
+  const refusal = new RegtagsError(
+    error.code,
+    `${registry} does not offer a catalog to you (/v2/_catalog answered ${status ?? "with a refusal"}); Docker Hub and ghcr.io never do, other registries may with credentials that have catalog access`,
+    { cause: error },
+  );
+  return refusal;
+}
