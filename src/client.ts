@@ -8,7 +8,7 @@
  *   redirects → follows them without leaking Authorization across origins
  *   limit     → at most `maxConcurrentPerOrigin` requests in flight per origin
  *   trace     → one event per HTTP exchange, redacted
- *   http      → undici keep-alive pools
+ *   http      → node:http(s) keep-alive agents
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.
  */

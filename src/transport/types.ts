@@ -43,7 +43,7 @@ export interface TransportResponse {
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
 
-/** Builds a {@link ResponseHeaders} from undici's / node's header object. */
+/** Builds a {@link ResponseHeaders} from a header record (repeated headers as arrays). */
 export function headersFromRecord(record: Readonly<Record<string, string | string[] | undefined>>): ResponseHeaders {
   const map = new Map<string, string[]>();
   for (const [name, value] of Object.entries(record)) {

@@ -132,13 +132,15 @@ describe("exit 2: invalid references and usage errors", { concurrency: 3 }, () =
   });
 
   const usage: ReadonlyArray<readonly [readonly string[], RegExp]> = [
-    [["ls"], /^regtags: ls needs an image reference, e\.g\. regtags ls ubuntu$/],
+    [["ls"], /^regtags: ls needs an image reference, e\.g\. regtags ls ubuntu \(or --from-file FILE, or --all REGISTRY\)$/],
     [["ls", "--no-such-option", "ubuntu"], /^regtags: ls: Unknown option '--no-such-option'; see regtags --help$/],
     [["ls", "--creds"], /^regtags: ls: Option '--creds <value>' argument missing; see regtags --help$/],
     [["ls", "--endpoint", "nonsense", "ubuntu"], /^regtags: --endpoint wants HOST=URL, got "nonsense"$/],
     [["ls", "--tls-verify=maybe", "ubuntu"], /^regtags: --tls-verify takes true or false, got "maybe"$/],
     [["ls", "--max-pages", "0", "ubuntu"], /^regtags: --max-pages takes a positive whole number, got "0"$/],
-    [["ls", "ubuntu", "debian"], /^regtags: ls takes one reference, got 2$/],
+    [["ls", "--digests", "ubuntu", "debian"], /^regtags: ls with several repositories lists tags only; ask for digests or details one repository at a time$/],
+    [["ls", "--creds", "a:b", "ubuntu", "ghcr.io/a/b"], /^regtags: --creds and --registry-token belong to one registry, but the references span several; use a credentials file instead$/],
+    [["ls", "--sort", "size", "ubuntu"], /^regtags: --sort takes none, lexical, version, date, got "size"$/],
   ];
   test("usage errors", async () => {
     const results = await Promise.all(usage.map(([args]) => runCli(args)));
