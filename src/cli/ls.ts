@@ -72,6 +72,9 @@ export interface Plan {
 
 const DETAIL_FIELDS: readonly Field[] = ["updated", "created", "size", "platforms"];
 
+/** Tags written per write() while streaming. */
+const OUTPUT_SLICE = 10_000;
+
 export async function runLs(argv: string[], command: "ls" | "latest" = "ls"): Promise<number> {
   const { values, positionals } = parseArgs({ args: normaliseBooleanFlags(argv), allowPositionals: true, strict: true, options: LS_FLAGS });
   const plan = makePlan(values, command === "latest");
@@ -139,20 +142,31 @@ export function makePlan(values: Record<string, unknown>, latestCommand: boolean
 async function streamTags(client: RegtagsClient, reference: Reference, plan: Plan, signal: AbortSignal, debug: boolean): Promise<void> {
   const accepts = compileFilter({ ...plan.filter, limit: undefined }, plan.reading);
   const limit = plan.filter.limit ?? Infinity;
+  const plainLines = plan.format.kind === "lines" && plan.format.fields.length === 1;
+  // Without filters a page is printed as it came: no copy of a million-tag page.
+  const { include, exclude, versionRange, variant, omitDigestTags, noPrerelease } = plan.filter;
+  const filtered = (include?.length ?? 0) > 0 || (exclude?.length ?? 0) > 0 || versionRange !== undefined || variant !== undefined || omitDigestTags === true || noPrerelease === true;
   const progress = createProgress(debug);
   let shown = 0;
   if (plan.format.kind === "csv") await writeOut(csvHeader(plan.format));
   try {
     for await (const page of client.listTagPages(reference, { signal })) {
       progress.page(page.tags.length);
-      const rows: TagRow[] = [];
-      for (const tag of page.tags) {
-        if (shown >= limit) break;
-        if (!accepts(tag)) continue;
-        rows.push({ tag });
-        shown++;
+      let picked = page.tags;
+      if (filtered || shown + page.tags.length > limit) {
+        const kept: string[] = [];
+        for (const tag of page.tags) {
+          if (shown + kept.length >= limit) break;
+          if (accepts(tag)) kept.push(tag);
+        }
+        picked = kept;
       }
-      await writeOut(renderStreamingRows(rows, plan.format));
+      shown += picked.length;
+      // In slices, so a page of a million tags never becomes one huge string.
+      for (let start = 0; start < picked.length; start += OUTPUT_SLICE) {
+        const slice = picked.slice(start, start + OUTPUT_SLICE);
+        await writeOut(plainLines ? `${slice.join("\n")}\n` : renderStreamingRows(slice.map((tag) => ({ tag })), plan.format));
+      }
       if (shown >= limit) break; // no further pages needed
     }
   } finally {

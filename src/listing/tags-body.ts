@@ -59,12 +59,14 @@ function parseListBody(text: string, where: string, field: "tags" | "repositorie
     const entry: unknown = raw[i];
     if (typeof entry === "string") {
       if (entry.includes(":")) digestEntries++;
-      else entries.push(entry);
     } else if (entry === null) {
       nullEntries++;
     } else {
       throw new ProtocolError(`${where}: "${field}"[${i}] is ${Array.isArray(entry) ? "an array" : typeof entry}, not a string`);
     }
   }
+  // The common case keeps the parsed array itself: a million-tag page is not copied.
+  if (nullEntries === 0 && digestEntries === 0) return { record, entries: raw as string[], nullEntries, digestEntries };
+  for (const entry of raw) if (typeof entry === "string" && !entry.includes(":")) entries.push(entry);
   return { record, entries, nullEntries, digestEntries };
 }

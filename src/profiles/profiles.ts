@@ -48,7 +48,9 @@ export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
   {
     id: "ghcr",
     hosts: ["ghcr.io"],
-    tagsPageSize: DEFAULT_TAGS_PAGE_SIZE,
+    // n=10000 is reported to return everything at once (registry-quirks.md);
+    // if it is capped lower, the next links say so and are followed.
+    tagsPageSize: 10_000,
     vendorApi: { kind: "github", base: "https://api.github.com" },
     source: "field report (2023): default page 100, links carry n=0; larger n reported honoured (registry-quirks.md)",
   },

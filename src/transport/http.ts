@@ -121,11 +121,14 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest): Transpo
     text(limitBytes) {
       consumed = true;
       return new Promise<string>((resolve, reject) => {
+        // With a Content-Length, bytes go straight into one buffer: a large tag
+        // list then costs its size once, not chunks plus a concatenated copy.
+        const declared = Number(incoming.headers["content-length"]);
+        const whole = Number.isSafeInteger(declared) && declared > 0 && declared <= limitBytes ? Buffer.allocUnsafe(declared) : undefined;
         const chunks: Buffer[] = [];
         let size = 0;
         incoming.on("data", (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > limitBytes) {
+          if (size + chunk.length > limitBytes) {
             incoming.destroy();
             reject(
               new ProtocolError(
@@ -134,9 +137,14 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest): Transpo
             );
             return;
           }
-          chunks.push(chunk);
+          if (whole !== undefined && size + chunk.length <= whole.length) chunk.copy(whole, size);
+          else chunks.push(chunk);
+          size += chunk.length;
         });
-        incoming.on("end", () => resolve(Buffer.concat(chunks, size).toString("utf8")));
+        incoming.on("end", () => {
+          const body = whole !== undefined && chunks.length === 0 ? whole.subarray(0, size) : Buffer.concat(whole !== undefined ? [whole.subarray(0, size - sum(chunks)), ...chunks] : chunks, size);
+          resolve(body.toString("utf8"));
+        });
         incoming.on("error", (error) => reject(mapError(error, req.method, req.url, req.signal)));
         incoming.on("aborted", () => reject(mapError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }), req.method, req.url, req.signal)));
       });
@@ -150,6 +158,12 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest): Transpo
       else incoming.resume();
     },
   };
+}
+
+function sum(chunks: readonly Buffer[]): number {
+  let total = 0;
+  for (const chunk of chunks) total += chunk.length;
+  return total;
 }
 
 function errorCode(error: unknown): string {

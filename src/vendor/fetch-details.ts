@@ -67,7 +67,8 @@ export async function* fetchTagDetails(send: Transport, params: VendorParams): A
       url = candidates.shift();
       continue;
     }
-    if (res.status !== 200) throw await errorFromResponse(req, res, { subject: params.subject });
+    // Names the vendor API, so a refusal is not taken for the registry's (the v2 API may still answer).
+    if (res.status !== 200) throw await errorFromResponse(req, res, { subject: `${params.subject} (${params.api} tags API)` });
     const body = await res.text(VENDOR_BODY_LIMIT);
     const where = `${params.subject}: GET ${redactUrl(url)}`;
     const page: DetailsPage =
