@@ -5,14 +5,16 @@
  * The pipeline, outermost first (every request regtags makes goes through it):
  *   auth      → answers 401s with tokens or Basic credentials (auth/)
  *   retry     → backs off on 408/429/5xx and connection failures, per origin
+ *   rate      → reports rate-limit headers; spaces requests near the end of a quota
  *   redirects → follows them without leaking Authorization across origins
  *   limit     → at most `maxConcurrentPerOrigin` requests in flight per origin
  *   trace     → one event per HTTP exchange, redacted
+ *   deadline  → each exchange, body included, within `requestTimeoutMs`
  *   http      → node:http(s) keep-alive agents
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.
  */
-import { NetworkError, UsageError, type RegtagsError } from "./errors.js";
+import { IncompleteListError, NetworkError, UsageError, type RegtagsError } from "./errors.js";
 import { withAuth } from "./auth/authenticate.js";
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
@@ -24,10 +26,12 @@ import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, parseRegistryName, type Reference } from "./reference/reference.js";
 import { createHttpTransport, NOT_TLS_CODES } from "./transport/http.js";
+import { withDeadline } from "./transport/deadline.js";
 import { withOriginLimit } from "./transport/limiter.js";
+import { withRateLimit, type RateLimitOptions } from "./transport/rate-limit.js";
 import { withRedirects } from "./transport/redirect.js";
 import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
-import { withTrace, type TraceListener } from "./transport/trace.js";
+import { withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
 import type { Transport } from "./transport/types.js";
 
 export interface ClientOptions {
@@ -62,16 +66,76 @@ export interface ClientOptions {
   parallel?: number;
   /** Cap on each tags page body in bytes. @default 256 MiB */
   maxPageBytes?: number;
+  /**
+   * Retries of GET/HEAD on 408, 429, 5xx, resets and timeouts (a timeout only
+   * once). @default { attempts: 4, baseDelayMs: 500, maxDelayMs: 60000 }
+   */
   retry?: RetryOptions;
-  /** @default 10000 */
+  /** Time to establish a connection (TCP + TLS). @default 10000 */
   connectTimeoutMs?: number;
-  /** @default 30000 */
+  /**
+   * Time without a byte while waiting for the headers or reading a body: a
+   * stalled server fails after this, or twice this with the one retry. @default 10000
+   */
   idleTimeoutMs?: number;
+  /** Time for one whole exchange, request to last body byte (a trickling body). @default 60000 */
+  requestTimeoutMs?: number;
+  /**
+   * Rate-limit headers (RL-1) are reported as `rate-limit` trace events; when
+   * our requests are seen to consume a quota and only a reserve is left,
+   * requests to that origin are spaced so the rest lasts until it resets.
+   * @default { reserve: 10% of the limit (at least 5), pace: true }
+   */
+  rateLimit?: RateLimitOptions;
+  /**
+   * A listing that stops early (pagination loop, a page with nothing new, a
+   * cursor going backwards, the page cap) ends normally after the pages it
+   * got, instead of throwing IncompleteListError; {@link onIncomplete} and a
+   * warning say so. @default false
+   */
+  allowPartial?: boolean;
+  /** Called with the reason when {@link allowPartial} cut a listing short. */
+  onIncomplete?: (error: IncompleteListError) => void;
   userAgent?: string;
   /** Requests in flight per origin (digest lookups run this wide). @default 8 */
   maxConcurrentPerOrigin?: number;
   /** Extra client profiles, consulted before the built-in ones. */
   profiles?: readonly RegistryProfile[];
+  /**
+   * What an earlier probe learned of a registry (`regtags probe --save`).
+   * `pageSize` feeds the first tags request's `n` (an explicit `pageSize`
+   * still wins). Hints never decide what is listed: pages still follow the
+   * registry's links and a rejected `n` still steps down, so a stale hint
+   * costs at most a round trip, and {@link ClientOptions.onLearnedSurprise}
+   * says so.
+   */
+  learned?: (registry: string) => LearnedHints | undefined;
+  /**
+   * Called (at most once per listing) when a tag listing contradicts the
+   * learned hints: `n` was rejected or clamped, a next link came where one
+   * response was expected, a 401 came where anonymous reads were expected, or
+   * the first request failed. The listing goes on and stays exact; the caller
+   * should drop or refresh the hints.
+   */
+  onLearnedSurprise?: (registry: string, surprise: LearnedSurprise) => void;
+}
+
+/** How a listing contradicted learned hints (see {@link ClientOptions.onLearnedSurprise}). */
+export interface LearnedSurprise {
+  /** `page-size`: n rejected or clamped, or pages where one response was expected; `anonymous`: a 401 where anonymous reads were expected; `failure`: the first request failed. */
+  readonly kind: "page-size" | "anonymous" | "failure";
+  /** One line for humans. */
+  readonly reason: string;
+  /** The repository being listed (anonymous reads may differ per repository). */
+  readonly repository: string;
+}
+
+/** Hints learned by probing a registry (see {@link ClientOptions.learned}). */
+export interface LearnedHints {
+  /** `n` of the first tags request: the largest page the registry honoured; null sends none (everything at once). */
+  readonly pageSize?: number | null;
+  /** The registry served tags without any token or credentials. */
+  readonly anonymousWithoutToken?: boolean;
 }
 
 export interface ListOptions {
@@ -82,7 +146,7 @@ export interface ListOptions {
   parallel?: number;
 }
 
-/** A complete tag list (an incomplete one is an IncompleteListError instead). */
+/** A complete tag list (an incomplete one is an IncompleteListError instead, unless {@link ClientOptions.allowPartial}). */
 export interface TagList {
   /** Normalised repository name, e.g. `docker.io/library/ubuntu` (skopeo's "Repository"). */
   readonly repository: string;
@@ -97,6 +161,8 @@ export type DetailsSource = "auto" | "vendor" | "v2";
 export interface TagDetailsResult {
   /** The vendor API that answered, or undefined when only the v2 API applies or the vendor refused. */
   readonly source: "dockerhub" | "quay" | "github" | undefined;
+  /** Whether the registry's profile names a vendor API at all. */
+  readonly hasVendorApi: boolean;
   /** Details by tag (active tags only, as the vendor reports them). */
   readonly details: ReadonlyMap<string, TagDetails>;
 }
@@ -138,20 +204,32 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   const http = createHttpTransport({
     tlsVerify: options.tlsVerify ?? true,
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
   });
   const onTrace = options.onTrace;
-  let base: Transport = http.send;
+  let base: Transport = withDeadline(http.send, options.requestTimeoutMs ?? 60_000);
   if (onTrace !== undefined) base = withTrace(base, onTrace);
   base = withOriginLimit(base, options.maxConcurrentPerOrigin ?? 8);
   base = withRedirects(base);
+  base = withRateLimit(base, options.rateLimit ?? {}, { sleep: abortableSleep, now: Date.now, maxWaitMs: options.retry?.maxDelayMs ?? 60_000, onTrace });
   base = withRetry(base, options.retry ?? {}, { sleep: abortableSleep, now: Date.now, random: Math.random, onTrace });
 
   /** origin → registry name, for origins regtags chose itself (never a server's link target). */
   const registryByOrigin = new Map<string, string>();
   /** Loopback registries that turned out to speak plain http (REF-9). */
   const plainHttpRegistries = new Set<string>();
+
+  // 401s to tags requests per registry, counted below auth (which answers
+  // them): a listing whose learned hints say "anonymous" compares the count.
+  const tagsChallenges = new Map<string, number>();
+  const unchallenged = base;
+  base = async (req) => {
+    const res = await unchallenged(req);
+    const registry = res.status === 401 && req.purpose === "tags" ? registryByOrigin.get(req.url.origin) : undefined;
+    if (registry !== undefined) tagsChallenges.set(registry, (tagsChallenges.get(registry) ?? 0) + 1);
+    return res;
+  };
 
   const send = withAuth(base, {
     credentials: toResolver(options.credentials),
@@ -192,6 +270,12 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         }
         return;
       } catch (error) {
+        if (error instanceof IncompleteListError && options.allowPartial === true) {
+          // --allow-partial: what was yielded stands; the caller hears why it stopped.
+          onTrace?.({ type: "warning", message: `${error.message}; the output holds only what was listed before that (--allow-partial)` });
+          options.onIncomplete?.(error);
+          return;
+        }
         if (yielded || !shouldFallBackToHttp(error, endpoint, registry, options)) throw error;
         plainHttpRegistries.add(registry);
         onTrace?.({ type: "endpoint", registry, endpoint: `http://${endpoint.host}`, reason: `https failed (${(error as RegtagsError).code}); a loopback registry may speak plain http (REF-9)` });
@@ -202,9 +286,13 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   function listTagPagesOf(reference: string | Reference, listOptions: ListOptions = {}) {
     const ref = typeof reference === "string" ? parseReference(reference) : reference;
     const profile = findProfile(ref.registry, profiles);
-    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : (profile?.tagsPageSize !== undefined ? profile.tagsPageSize : DEFAULT_TAGS_PAGE_SIZE);
-    return onEndpoint(ref.registry, (endpoint) => {
-      onTrace?.({ type: "endpoint", registry: ref.registry, endpoint: endpoint.origin, reason: profile !== undefined ? `profile ${profile.id}` : "default" });
+    const hints = options.learned?.(ref.registry);
+    const hinted = listOptions.pageSize === undefined && options.pageSize === undefined && hints?.pageSize !== undefined;
+    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : hinted ? hints!.pageSize! : (profile?.tagsPageSize !== undefined ? profile.tagsPageSize : DEFAULT_TAGS_PAGE_SIZE);
+    const check = hints === undefined || options.onLearnedSurprise === undefined ? undefined : learnedCheck(hints, hinted ? pageSize : undefined, () => tagsChallenges.get(ref.registry) ?? 0);
+    const learnt = hints === undefined ? "" : `; learned: ${hinted ? (pageSize === null ? "no n" : `n=${pageSize}`) : "page size given"}${hints.anonymousWithoutToken !== undefined ? `, ${hints.anonymousWithoutToken ? "anonymous reads" : "token needed"}` : ""}`;
+    const pages = onEndpoint(ref.registry, (endpoint) => {
+      onTrace?.({ type: "endpoint", registry: ref.registry, endpoint: endpoint.origin, reason: `${profile !== undefined ? `profile ${profile.id}` : "default"}${learnt}` });
       return listTagPages(send, {
         endpoint,
         repository: ref.repository,
@@ -214,9 +302,13 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
         parallel: listOptions.parallel ?? options.parallel ?? 1,
         signal: listOptions.signal,
-        onTrace,
+        onTrace: check === undefined ? onTrace : (event) => {
+          check.observe(event);
+          onTrace?.(event);
+        },
       });
     });
+    return check === undefined ? pages : checkedPages(pages, check, (kind, reason) => options.onLearnedSurprise?.(ref.registry, { kind, reason, repository: ref.repository }));
   }
 
   async function* listRepositoryPagesOf(registryInput: string, listOptions: ListOptions = {}) {
@@ -267,7 +359,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       const vendor = findProfile(ref.registry, profiles)?.vendorApi;
       if (mode === "v2" || vendor === undefined) {
         if (mode === "vendor") throw new UsageError(`${ref.registry} has no known vendor API; use --source v2 or auto`);
-        return { source: undefined, details: new Map() };
+        return { source: undefined, hasVendorApi: vendor !== undefined, details: new Map() };
       }
       const base = vendor.base === undefined ? endpointFor(ref.registry) : endpointFor(new URL(vendor.base).host, vendor.base);
       const credential = vendor.kind === "github" ? await toResolver(options.credentials)?.(ref.registry, ref.repository) : undefined;
@@ -280,13 +372,68 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       } catch (error) {
         if (mode === "vendor" || (error as RegtagsError).code === "ERR_ABORTED") throw error;
         onTrace?.({ type: "warning", message: `${ref.name}: the ${vendor.kind} API could not be used (${(error as Error).message}); using the registry API only` });
-        return { source: undefined, details: new Map() };
+        return { source: undefined, hasVendorApi: true, details: new Map() };
       }
-      return { source: vendor.kind, details };
+      return { source: vendor.kind, hasVendorApi: true, details };
     },
     endpointFor,
     close: () => http.close(),
   };
+}
+
+type LearnedCheck = ReturnType<typeof learnedCheck>;
+
+/**
+ * Compares a listing's first page with learned hints: a rejected or clamped
+ * `n`, a next link where one response was expected, a 401 where anonymous
+ * reads were expected.
+ */
+function learnedCheck(hints: LearnedHints, pageSize: number | null | undefined, challenges: () => number) {
+  const before = challenges();
+  let first: { url: string; tags: number; next: string | undefined } | undefined;
+  return {
+    observe(event: TraceEvent): void {
+      if (event.type === "page" && first === undefined) first = { url: event.url, tags: event.tags, next: event.next };
+    },
+    /** The first contradiction once the first page is in, or undefined. */
+    afterFirstPage(): [LearnedSurprise["kind"], string] | undefined {
+      if (hints.anonymousWithoutToken === true && challenges() > before) return ["anonymous", "anonymous reads were expected, but the registry asked for a token"];
+      const reason = pageSurprise();
+      return reason === undefined ? undefined : ["page-size", reason];
+    },
+  };
+  function pageSurprise(): string | undefined {
+    if (first === undefined || pageSize === undefined) return undefined;
+    if (pageSize === null) return first.next !== undefined ? `one response with every tag was expected, but the registry sent ${first.tags} and a next link` : undefined;
+    let sent: string | null = null;
+    try {
+      sent = new URL(first.url).searchParams.get("n");
+    } catch {
+      sent = null;
+    }
+    if (sent !== String(pageSize)) return `the registry rejected n=${pageSize}`;
+    if (first.tags < pageSize && first.next !== undefined) return `n=${pageSize} was clamped to ${first.tags}`;
+    return undefined;
+  }
+}
+
+/** Passes pages through, reporting the first contradiction of the learned hints (or a failure before any page). */
+async function* checkedPages(pages: AsyncGenerator<TagPage, void, undefined>, check: LearnedCheck, report: (kind: LearnedSurprise["kind"], reason: string) => void): AsyncGenerator<TagPage, void, undefined> {
+  let first = true;
+  try {
+    for await (const page of pages) {
+      if (first) {
+        first = false;
+        const surprise = check.afterFirstPage();
+        if (surprise !== undefined) report(...surprise);
+      }
+      yield page;
+    }
+  } catch (error) {
+    const code = (error as RegtagsError).code;
+    if (first && (code === "ERR_REGISTRY" || code === "ERR_PROTOCOL")) report("failure", `the listing failed before its first page (${code})`);
+    throw error;
+  }
 }
 
 /** The catalog's default page is 100 and distribution rejects n > 1000 (CAT-1): ask for 1000 unless told. */

@@ -135,6 +135,8 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
   };
 
   return async (req) => {
+    // A request that brings its own Authorization (a vendor API's token) is sent as is (oras-go does the same).
+    if (Object.keys(req.headers ?? {}).some((name) => name.toLowerCase() === "authorization")) return next(req);
     let forceFresh = false;
     for (let attempt = 0; ; attempt++) {
       const attached = await attach(req, forceFresh);

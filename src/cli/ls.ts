@@ -192,7 +192,8 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
     const result = await client.fetchDetails(reference, { source: plan.source, signal });
     details = result.details;
     if (plan.sort === "date" && result.source === undefined) {
-      throw new UsageError(`--sort date: no source of tag dates for ${reference.registry} (the OCI API has none${plan.source === "v2" ? "; --source v2 was given" : "; no vendor API answered"}); sort by version or lexical instead`);
+      const why = plan.source === "v2" ? "--source v2 was given" : result.hasVendorApi ? "its vendor API did not answer (see the warning above)" : "no vendor API is known for it";
+      throw new UsageError(`--sort date: no source of tag dates for ${reference.registry}: the OCI API has none and ${why}; sort by version or lexical instead`);
     }
   }
   const dates = new Map<string, Date>();
@@ -224,9 +225,13 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
 /** The tags to show from a whole list: --latest, or sorted, filtered and limited. */
 export function selectTags(all: readonly string[], plan: Plan, dates: ReadonlyMap<string, Date>, reference: Reference): string[] {
   if (plan.latest) {
-    const pick = latestTag(all, { ...plan.reading, filter: { ...plan.filter, limit: undefined } });
+    const filter = { ...plan.filter, limit: undefined };
+    const pick = latestTag(all, { ...plan.reading, filter });
     if (pick === undefined) {
-      throw new NoMatchError(`${reference.name}: no tag qualifies as the latest ${plan.reading.versionRegex !== undefined ? "match of --version-regex" : `${plan.reading.scheme ?? "semver"} version`} among ${all.length} tags after filters`);
+      const kept = applyFilter(all, filter, plan.reading).length;
+      throw new NoMatchError(
+        `${reference.name}: no tag qualifies as the latest ${plan.reading.versionRegex !== undefined ? "match of --version-regex" : `${plan.reading.scheme ?? "semver"} version`} (${all.length} tags, ${kept} left after filters)`,
+      );
     }
     return [pick];
   }
