@@ -67,7 +67,12 @@ export interface Workload {
   readonly regtagsArgs: readonly string[];
   readonly skopeoArgs: readonly string[];
   readonly requirement: RequestRequirement;
+  /** Extra regtags flags this row measures (e.g. `--parallel 8`), beyond the defaults. */
+  readonly variant?: string;
 }
+
+/** Concurrent ranges measured beside the default on name-sorted, `last`-paginated, capped registries. */
+const PARALLEL_RANGES = 8;
 
 export function sizeLabel(size: number): string {
   if (size >= 1_000_000 && size % 1_000_000 === 0) return `${size / 1_000_000}M`;
@@ -212,6 +217,21 @@ export function emulatorWorkloads(host: EmulatorHost, profiles: readonly string[
         skopeoArgs: skopeoArgs(registry.host, repository),
         requirement,
       });
+      // The default walks links one by one (fewest requests); --parallel trades a few requests for round trips.
+      if (requirement.lastLexicalCapped && size === 10_000) {
+        workloads.push({
+          id: `${profileId} ${sizeLabel(size)} --parallel ${PARALLEL_RANGES}`,
+          family: profileId,
+          kind: "emulator",
+          profile: profileId,
+          size,
+          latencyMs,
+          regtagsArgs: ["ls", "--parallel", String(PARALLEL_RANGES), "--endpoint", `${name}=${registry.url}`, `${name}/${repository}`],
+          skopeoArgs: skopeoArgs(registry.host, repository),
+          requirement,
+          variant: `--parallel ${PARALLEL_RANGES}`,
+        });
+      }
     }
   }
   return workloads;
