@@ -7,6 +7,7 @@
  */
 
 import { ProtocolError } from "../errors.js";
+import { HeaderScanner, isTchar, isWhitespace } from "../grammar/header-scanner.js";
 
 /** One authentication challenge. */
 export interface Challenge {
@@ -45,27 +46,15 @@ export function pickChallenge(challenges: readonly Challenge[]): Challenge | und
   return challenges.find((c) => c.scheme === "bearer") ?? challenges.find((c) => c.scheme === "basic");
 }
 
-const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-/** RFC 9110 §5.6.2 tchar. */
-const TCHAR = new Set(`${ALNUM}!#$%&'*+-.^_\`|~`);
 /** RFC 9110 §11.2 token68 characters (before the trailing '='s). */
-const TOKEN68_CHAR = new Set(`${ALNUM}-._~+/`);
+const TOKEN68_CHAR = new Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
 
-const isTchar = (c: string | undefined): boolean => c !== undefined && TCHAR.has(c);
 const isToken68Char = (c: string | undefined): boolean => c !== undefined && TOKEN68_CHAR.has(c);
 
-const isWhitespace = (c: string | undefined): boolean => c === " " || c === "\t";
-
-/** Quotes at most 120 characters of `text` around `pos` for an error message. */
-function excerpt(text: string, pos: number): string {
-  const start = Math.max(0, pos - 60);
-  const end = Math.min(text.length, pos + 60);
-  return `${start > 0 ? "…" : ""}${JSON.stringify(text.slice(start, end))}${end < text.length ? "…" : ""}`;
-}
-
-class ChallengeScanner {
-  private pos = 0;
-  constructor(private readonly text: string) {}
+class ChallengeScanner extends HeaderScanner {
+  constructor(text: string) {
+    super(text, "WWW-Authenticate");
+  }
 
   parse(): Challenge[] {
     const challenges: Challenge[] = [];
@@ -111,7 +100,8 @@ class ChallengeScanner {
     if (this.text[this.pos] !== "=") this.fail(`expected '=' after the parameter ${JSON.stringify(name)}`);
     this.pos++;
     this.skipWhitespace();
-    const value = this.text[this.pos] === "\"" ? this.quotedString() : this.bareValue(name);
+    // Read leniently up to the next comma or space (Zot sends URLs unquoted).
+    const value = this.text[this.pos] === "\"" ? this.quotedString() : this.bareValue(",", `the parameter ${JSON.stringify(name)} has no value`);
     // CH-6: first occurrence wins. The null-prototype object makes
     // "__proto__" an ordinary key.
     if (!Object.hasOwn(params, name)) params[name] = value;
@@ -143,69 +133,5 @@ class ChallengeScanner {
     this.pos = i;
     this.skipWhitespace();
     return token68;
-  }
-
-  /** quoted-string with quoted-pair unescaping (CH-4). */
-  private quotedString(): string {
-    const start = this.pos;
-    this.pos++; // opening quote
-    let value = "";
-    let run = this.pos;
-    while (this.pos < this.text.length) {
-      const c = this.text[this.pos];
-      if (c === "\"") {
-        value += this.text.slice(run, this.pos);
-        this.pos++;
-        return value;
-      }
-      if (c === "\\") {
-        value += this.text.slice(run, this.pos);
-        if (this.pos + 1 >= this.text.length) break;
-        value += this.text[this.pos + 1];
-        this.pos += 2;
-        run = this.pos;
-        continue;
-      }
-      this.pos++;
-    }
-    this.pos = start;
-    return this.fail("unterminated quoted-string");
-  }
-
-  /** A token value, read leniently up to the next comma or space (Zot sends URLs unquoted). */
-  private bareValue(name: string): string {
-    const start = this.pos;
-    while (this.pos < this.text.length) {
-      const c = this.text[this.pos];
-      if (c === "," || c === "\"" || isWhitespace(c)) break;
-      this.pos++;
-    }
-    if (this.pos === start) this.fail(`the parameter ${JSON.stringify(name)} has no value`);
-    return this.text.slice(start, this.pos);
-  }
-
-  private token(what: string): string {
-    const start = this.pos;
-    while (isTchar(this.text[this.pos])) this.pos++;
-    if (this.pos === start) this.fail(`expected ${what}`);
-    return this.text.slice(start, this.pos);
-  }
-
-  private skipWhitespace(): void {
-    while (isWhitespace(this.text[this.pos])) this.pos++;
-  }
-
-  private skipSeparators(): void {
-    while (this.text[this.pos] === "," || isWhitespace(this.text[this.pos])) this.pos++;
-  }
-
-  private atEnd(): boolean {
-    return this.pos >= this.text.length;
-  }
-
-  private fail(problem: string): never {
-    throw new ProtocolError(
-      `malformed WWW-Authenticate header: ${problem} at offset ${this.pos} in ${excerpt(this.text, this.pos)}`,
-    );
   }
 }

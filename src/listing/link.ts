@@ -7,6 +7,7 @@
  */
 
 import { ProtocolError } from "../errors.js";
+import { HeaderScanner, isWhitespace } from "../grammar/header-scanner.js";
 
 /** One link-value of a Link header. */
 export interface LinkValue {
@@ -63,17 +64,14 @@ export function findNextLink(header: string | readonly string[] | undefined | nu
   return url;
 }
 
-const TCHAR = new Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~");
-const isTchar = (c: string | undefined): boolean => c !== undefined && TCHAR.has(c);
-const isWhitespace = (c: string | undefined): boolean => c === " " || c === "\t";
-
 function quote(text: string): string {
   return JSON.stringify(text.length <= 120 ? text : `${text.slice(0, 120)}…`);
 }
 
-class LinkScanner {
-  private pos = 0;
-  constructor(private readonly text: string) {}
+class LinkScanner extends HeaderScanner {
+  constructor(text: string) {
+    super(text, "Link");
+  }
 
   parse(): LinkValue[] {
     const links: LinkValue[] = [];
@@ -115,66 +113,16 @@ class LinkScanner {
 
   /** link-param = token BWS [ "=" BWS ( token / quoted-string ) ] */
   private param(params: Record<string, string>): void {
-    const start = this.pos;
-    while (isTchar(this.text[this.pos])) this.pos++;
-    if (this.pos === start) this.fail("expected a parameter name after ';'");
-    const name = this.text.slice(start, this.pos).toLowerCase(); // RFC 8288 §3: names are case-insensitive
+    const name = this.token("a parameter name after ';'").toLowerCase(); // RFC 8288 §3: names are case-insensitive
     this.skipWhitespace();
     let value = "";
     if (this.text[this.pos] === "=") {
       this.pos++;
       this.skipWhitespace();
-      value = this.text[this.pos] === "\"" ? this.quotedString() : this.bareValue();
+      value = this.text[this.pos] === "\"" ? this.quotedString() : this.bareValue(",;", "a parameter has '=' but no value");
     }
     // RFC 8288 §3.3: occurrences of rel after the first MUST be ignored; we
     // treat every parameter that way. The null prototype makes "__proto__" a plain key.
     if (!Object.hasOwn(params, name)) params[name] = value;
-  }
-
-  /** RFC 9110 §5.6.4 quoted-string; quoted-pairs unescaped. */
-  private quotedString(): string {
-    const start = this.pos;
-    let value = "";
-    let run = ++this.pos;
-    while (this.pos < this.text.length) {
-      const c = this.text[this.pos];
-      if (c === "\"") {
-        value += this.text.slice(run, this.pos);
-        this.pos++;
-        return value;
-      }
-      if (c === "\\" && this.pos + 1 < this.text.length) {
-        value += this.text.slice(run, this.pos) + this.text[this.pos + 1];
-        this.pos += 2;
-        run = this.pos;
-      } else {
-        this.pos++;
-      }
-    }
-    this.pos = start;
-    return this.fail("unterminated quoted-string");
-  }
-
-  /** A token value, read leniently up to the next delimiter. */
-  private bareValue(): string {
-    const start = this.pos;
-    while (this.pos < this.text.length) {
-      const c = this.text[this.pos];
-      if (c === "," || c === ";" || c === "\"" || isWhitespace(c)) break;
-      this.pos++;
-    }
-    if (this.pos === start) this.fail("a parameter has '=' but no value");
-    return this.text.slice(start, this.pos);
-  }
-
-  private skipWhitespace(): void {
-    while (isWhitespace(this.text[this.pos])) this.pos++;
-  }
-
-  private fail(problem: string): never {
-    const start = Math.max(0, this.pos - 60);
-    const end = Math.min(this.text.length, this.pos + 60);
-    const shown = `${start > 0 ? "…" : ""}${JSON.stringify(this.text.slice(start, end))}${end < this.text.length ? "…" : ""}`;
-    throw new ProtocolError(`malformed Link header: ${problem} at offset ${this.pos} in ${shown}`);
   }
 }
