@@ -28,7 +28,7 @@ function registryNameOf(profile: string): string {
  */
 const BIG_REPO_REQUESTS: Record<string, { tags: number; token: number; why: string }> = {
   dockerhub: { tags: 2, token: 1, why: "no n: Hub sends every tag at once; one 401 first" },
-  ghcr: { tags: 11, token: 1, why: "n=1000 honoured: 10 pages + one 401" },
+  ghcr: { tags: 2, token: 1, why: "regtags asks ghcr for n=10000, which it honours: one page + one 401" },
   "quay-2023": { tags: 200, token: 0, why: "50 per page whatever n; anonymous reads need no token" },
   "quay-2024": { tags: 100, token: 0, why: "n=100 is quay's cap: 100 pages, no token" },
   "quay-2024-06": { tags: 100, token: 0, why: "n=100 stays under the 413 threshold" },
