@@ -301,6 +301,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
         bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
         parallel: listOptions.parallel ?? options.parallel ?? 1,
+        alwaysLinks: profile?.alwaysLinks,
         signal: listOptions.signal,
         onTrace: check === undefined ? onTrace : (event) => {
           check.observe(event);

@@ -11,7 +11,7 @@
  * ```
  */
 export { createClient } from "./client.js";
-export type { ClientOptions, ListOptions, RegtagsClient, TagList, DetailsSource, TagDetailsResult } from "./client.js";
+export type { ClientOptions, LearnedHints, LearnedSurprise, ListOptions, RegtagsClient, TagList, DetailsSource, TagDetailsResult } from "./client.js";
 export type { TagDetails } from "./vendor/types.js";
 export type { TagPage } from "./listing/list-tags.js";
 export type { TagDigest } from "./listing/digests.js";
@@ -79,3 +79,35 @@ export {
 } from "./tags/index.js";
 export type { ParsedVersion, VersionScheme, SortOrder, SortOptions, TagFilter, LatestOptions, VersionReading } from "./tags/index.js";
 export type { ErrorCode, RegistryErrorDetail } from "./errors.js";
+export {
+  createProber,
+  probeRegistry,
+  PROBE_PLAN,
+  PROBE_REQUEST_BUDGET,
+  renderProbeTable,
+  probeRows,
+  savedProfileOf,
+  parseSavedProfile,
+  hintsFromProfile,
+  describeHints,
+  savedProfilesDir,
+  savedProfilePath,
+  readSavedProfile,
+  readSavedProfileSync,
+  writeSavedProfile,
+  removeSavedProfile,
+  SAVED_PROFILE_MAX_AGE_MS,
+} from "./probe/index.js";
+export type {
+  ProbeOptions,
+  Prober,
+  ProbeFindings,
+  ProbeFailure,
+  ProbeProfile,
+  ProbeStep,
+  ProbeStepId,
+  SavedProfile,
+  SavedProfileLookup,
+  SavedProfileLocation,
+  ProfileHints,
+} from "./probe/index.js";

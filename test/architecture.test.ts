@@ -45,7 +45,7 @@ function edges(): Edge[] {
   return result;
 }
 
-const PURE = [/^reference\//, /^auth\/(challenge|scope|token-response)\.ts$/, /^listing\/(link|tags-body)\.ts$/, /^transport\/retry-after\.ts$/, /^tags\//, /^profiles\//, /^vendor\/(parse|types)\.ts$/];
+const PURE = [/^probe\/(findings|plan|shape|render|saved-profile)\.ts$/, /^reference\//, /^grammar\//, /^auth\/(challenge|scope|token-response)\.ts$/, /^listing\/(link|tags-body|list-body-stream|ranges)\.ts$/, /^transport\/retry-after\.ts$/, /^tags\//, /^profiles\//, /^vendor\/(parse|types)\.ts$/];
 const IO_MODULES = /^(node:(fs|fs\/promises|child_process|net|http|https|tls|dgram)|undici)$/;
 
 function violations(rule: (edge: Edge) => string | undefined): string[] {
@@ -99,6 +99,26 @@ test("nothing outside cli/ imports cli/; cli/ reaches the library only through i
       if (e.from.startsWith("cli/") && !e.to.startsWith("cli/") && !e.to.startsWith("node:") && !["index.ts", "emulator/index.ts", "errors.ts"].includes(e.to)) return `${e.from} → ${e.to}`;
       return undefined;
     }),
+    [],
+  );
+});
+
+test("probe/ never imports cli/, emulator/, the client or the auth decorator (it must see raw 401s); only parsers of listing/", () => {
+  assert.deepEqual(
+    violations((e) => {
+      if (!e.from.startsWith("probe/")) return undefined;
+      if (/^(cli|emulator|credentials|tags|vendor)\/|^client\.ts$|^index\.ts$/.test(e.to)) return `${e.from} → ${e.to}`;
+      if (e.to === "auth/authenticate.ts") return `${e.from} → ${e.to}`;
+      if (e.to.startsWith("listing/") && !/^listing\/(link|tags-body)\.ts$/.test(e.to)) return `${e.from} → ${e.to}`;
+      return undefined;
+    }),
+    [],
+  );
+});
+
+test("outside probe/, only index.ts imports it (the CLI goes through index.ts)", () => {
+  assert.deepEqual(
+    violations((e) => (e.to.startsWith("probe/") && !e.from.startsWith("probe/") && !["index.ts"].includes(e.from) ? `${e.from} → ${e.to}` : undefined)),
     [],
   );
 });

@@ -15,6 +15,9 @@
  *  4. Retry once with a fresh token (after `invalid_token` the cached one is
  *     dropped). A 401 after a fresh token or after Basic credentials is final:
  *     never a loop (TOK-8).
+ *  5. A 401 from another origin, reached by a redirect, is answered by asking
+ *     that origin directly, anonymously unless it is a registry with
+ *     credentials of its own (TOK-10).
  */
 import { AuthError, CredentialsError } from "../errors.js";
 import { isLoopbackRegistry } from "../reference/reference.js";
@@ -69,7 +72,7 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
     return pending;
   };
 
-  const attach = async (req: TransportRequest, forceFresh: boolean): Promise<Attached> => {
+  const attach = async (req: TransportRequest): Promise<Attached> => {
     const origin = req.url.origin;
     const repository = repositoryOf(req);
     const challenge = knownChallenges.get(origin);
@@ -93,7 +96,6 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
     }
     // TOK-10: a token obtained with a registry's credentials stays with that registry.
     const key = { ...tokenKeyFor(challenge, req), principal: credential === undefined ? "" : (options.registryForOrigin(origin) ?? "") };
-    if (forceFresh) cache.invalidate(key, cache.peek(key)?.token ?? "");
     // A refresh token is worth as much as a password: neither goes to a plain-http realm elsewhere than loopback.
     if ((credential?.kind === "basic" || credential?.kind === "identity-token") && !options.allowInsecureRealm) assertRealmSafe(key.realm);
     let got;
@@ -134,14 +136,29 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
     return { realm, service: challenge.params["service"] ?? "", scopes: mergeScopes(needed, challenge, trace, req.url.host) };
   };
 
-  return async (req) => {
+  return async (first) => {
     // A request that brings its own Authorization (a vendor API's token) is sent as is (oras-go does the same).
-    if (Object.keys(req.headers ?? {}).some((name) => name.toLowerCase() === "authorization")) return next(req);
-    let forceFresh = false;
+    if (Object.keys(first.headers ?? {}).some((name) => name.toLowerCase() === "authorization")) return next(first);
+    let req = first;
+    let moved = false;
     for (let attempt = 0; ; attempt++) {
-      const attached = await attach(req, forceFresh);
+      const attached = await attach(req);
       const res = await next({ ...req, headers: { ...req.headers, ...attached.headers } });
       if (res.status !== 401) return res;
+
+      if (res.url.origin !== req.url.origin && !moved) {
+        // TOK-10: a redirect (followed below this layer) reached another origin, which
+        // asks for credentials of its own (registry.k8s.io → Artifact Registry). Ask it
+        // directly, as itself: none of this registry's credentials, nor a token bought
+        // with them, is ever offered to it or to a realm it names.
+        moved = true;
+        const theirs = pickChallenge(parseChallenges(res.headers.getAll("www-authenticate")));
+        await res.discard();
+        if (theirs !== undefined) knownChallenges.set(res.url.origin, theirs);
+        trace?.({ type: "auth", message: `${req.url.host} redirected to ${res.url.host}, which wants ${theirs?.scheme ?? "credentials"}; asking it directly, without ${req.url.host}'s credentials` });
+        req = { ...req, url: res.url };
+        continue;
+      }
 
       const origin = req.url.origin;
       const parsed = parseChallenges(res.headers.getAll("www-authenticate"));
@@ -160,9 +177,10 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
       const retryable = attempt < 2 && (!attached.final || (learnt && attached.headers["authorization"] === undefined));
       if (!retryable) throw authFailure(subjectOf(origin, req), res, challenge, attached);
       if (attached.token !== undefined && attached.tokenKey !== undefined) {
-        // TOK-8: a rejected cached token is renewed once, never in a loop.
+        // TOK-8: a rejected cached token is renewed once, never in a loop. Only that
+        // token is dropped: when a concurrent request has already renewed it, the
+        // renewed one is used (TOK-7: concurrent requests share one renewal).
         cache.invalidate(attached.tokenKey, attached.token);
-        forceFresh = true;
       }
     }
   };

@@ -46,8 +46,10 @@ export function parseTokenResponse(body: string, receivedAt: number, where: stri
   let issuedAt = receivedAt;
   if (typeof issuedAtText === "string") {
     const at = Date.parse(issuedAtText);
-    // A server clock ahead of ours must not stretch the lifetime past what we saw.
-    if (!Number.isNaN(at) && at < receivedAt) issuedAt = at;
+    // A server clock ahead of ours must not stretch the lifetime past what we saw;
+    // one so far behind that the token would be dead on arrival is a clock that
+    // disagrees, not a dead token (else every request would fetch a new one).
+    if (!Number.isNaN(at) && at < receivedAt && receivedAt - at < lifetimeSeconds * 1000) issuedAt = at;
   }
   const refreshToken = nonEmpty(fields["refresh_token"]);
   return {

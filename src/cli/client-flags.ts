@@ -3,10 +3,12 @@
  * credentials, paging, tracing), and their translation into ClientOptions.
  * One place, so `ls`, `latest` and later commands agree.
  */
-import type { ClientOptions } from "../index.js";
-import { UsageError } from "../index.js";
+import { rmSync } from "node:fs";
+import type { ClientOptions, LearnedHints } from "../index.js";
+import { describeHints, hintsFromProfile, readSavedProfileSync, UsageError } from "../index.js";
 import { CREDENTIAL_FLAGS, createCliResolver, readExplicitCredential, type CredentialFlagValues } from "./auth.js";
 import { loadConfig } from "./config.js";
+import { notePartialList } from "./exit-codes.js";
 import { createTracePrinter } from "./output.js";
 
 export const CLIENT_FLAGS = {
@@ -19,6 +21,13 @@ export const CLIENT_FLAGS = {
   "page-size": { type: "string" },
   "max-pages": { type: "string" },
   parallel: { type: "string" },
+  "allow-partial": { type: "boolean" },
+  "retry-attempts": { type: "string" },
+  "retry-max-wait": { type: "string" },
+  "connect-timeout": { type: "string" },
+  "idle-timeout": { type: "string" },
+  timeout: { type: "string" },
+  "no-saved-profile": { type: "boolean" },
   debug: { type: "boolean" },
 } as const;
 
@@ -31,6 +40,13 @@ export interface ClientFlagValues extends CredentialFlagValues {
   "page-size"?: string;
   "max-pages"?: string;
   parallel?: string;
+  "allow-partial"?: boolean;
+  "retry-attempts"?: string;
+  "retry-max-wait"?: string;
+  "connect-timeout"?: string;
+  "idle-timeout"?: string;
+  timeout?: string;
+  "no-saved-profile"?: boolean;
   debug?: boolean;
 }
 
@@ -71,6 +87,8 @@ export async function buildClientOptions(values: ClientFlagValues, registry: str
   if (values["page-size"] !== undefined) options.pageSize = values["page-size"] === "none" ? null : parsePositiveInt("--page-size", values["page-size"]);
   if (values["max-pages"] !== undefined) options.maxPages = parsePositiveInt("--max-pages", values["max-pages"]);
   if (values.parallel !== undefined) options.parallel = parsePositiveInt("--parallel", values.parallel, 64);
+  applyReliabilityFlags(options, values);
+  if (values["no-saved-profile"] !== true) useSavedProfiles(options, values.debug === true);
   return options;
 }
 
@@ -85,4 +103,77 @@ export function parsePositiveInt(name: string, value: string, max = 999_999_999)
   if (!/^[1-9]\d{0,8}$/.test(value)) throw new UsageError(`${name} takes a positive whole number, got ${JSON.stringify(value)}`);
   if (Number(value) > max) throw new UsageError(`${name} takes at most ${max}, got ${value}`);
   return Number(value);
+}
+
+/**
+ * Listings take hints from profiles saved by `regtags probe --save` (younger
+ * than 7 days; --no-saved-profile ignores them). A listing that contradicts
+ * its profile removes the file, says so, and stays exact: the client follows
+ * the registry's links whatever the hints said.
+ */
+function useSavedProfiles(options: ClientOptions, debug: boolean): void {
+  const loaded = new Map<string, { hints: LearnedHints; path: string; repository: string } | undefined>();
+  options.learned = (registry) => {
+    if (!loaded.has(registry)) {
+      const found = readSavedProfileSync(registry);
+      let entry: { hints: LearnedHints; path: string; repository: string } | undefined;
+      if (found.status === "ok") {
+        entry = { hints: hintsFromProfile(found.saved.profile), path: found.path, repository: found.saved.repository };
+        if (debug) process.stderr.write(`regtags: saved profile ${found.path} (probed ${formatAge(found.ageMs)} ago): ${describeHints(entry.hints)}\n`);
+      } else if (debug && found.status === "stale") {
+        process.stderr.write(`regtags: ignoring saved profile ${found.path}: probed ${formatAge(found.ageMs)} ago, older than 7 days\n`);
+      } else if (debug && found.status === "invalid") {
+        process.stderr.write(`regtags: ignoring saved profile ${found.path}: ${found.reason}\n`);
+      }
+      loaded.set(registry, entry);
+    }
+    return loaded.get(registry)?.hints;
+  };
+  options.onLearnedSurprise = (registry, surprise) => {
+    const entry = loaded.get(registry);
+    if (entry === undefined) return;
+    // A private repository needs a token where the probed public one did not: no news about the registry.
+    if (surprise.kind === "anonymous" && surprise.repository !== entry.repository) return;
+    loaded.set(registry, undefined);
+    try {
+      rmSync(entry.path, { force: true });
+    } catch {
+      // Unremovable: it is ignored once it is older than 7 days.
+    }
+    process.stderr.write(`regtags: the saved profile of ${registry} no longer fits (${surprise.reason}); removed ${entry.path}; the listing goes on without it (regtags probe --save learns it again)\n`);
+  };
+}
+
+function formatAge(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 120) return `${minutes} min`;
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? `${hours} h` : `${Math.round(hours / 24)} days`;
+}
+
+/**
+ * Retries, timeouts and --allow-partial. A listing cut short under
+ * --allow-partial prints what it got and the process exits with
+ * EXIT_PARTIAL (10), never 0.
+ */
+function applyReliabilityFlags(options: ClientOptions, values: ClientFlagValues): void {
+  const retry: NonNullable<ClientOptions["retry"]> = {};
+  if (values["retry-attempts"] !== undefined) retry.attempts = parsePositiveInt("--retry-attempts", values["retry-attempts"], 100);
+  if (values["retry-max-wait"] !== undefined) retry.maxDelayMs = parseSeconds("--retry-max-wait", values["retry-max-wait"]);
+  if (Object.keys(retry).length > 0) options.retry = retry;
+  if (values["connect-timeout"] !== undefined) options.connectTimeoutMs = parseSeconds("--connect-timeout", values["connect-timeout"]);
+  if (values["idle-timeout"] !== undefined) options.idleTimeoutMs = parseSeconds("--idle-timeout", values["idle-timeout"]);
+  if (values.timeout !== undefined) options.requestTimeoutMs = parseSeconds("--timeout", values.timeout);
+  if (values["allow-partial"] === true) {
+    options.allowPartial = true;
+    options.onIncomplete = () => notePartialList();
+  }
+}
+
+/** Seconds (decimals allowed, e.g. 0.5) → milliseconds; at most a day. */
+export function parseSeconds(name: string, value: string): number {
+  if (!/^\d{1,5}(?:\.\d{1,3})?$/.test(value) || Number(value) <= 0 || Number(value) > 86_400) {
+    throw new UsageError(`${name} takes a number of seconds above 0 and at most 86400, e.g. 2.5, got ${JSON.stringify(value)}`);
+  }
+  return Math.round(Number(value) * 1000);
 }

@@ -7,6 +7,24 @@ import type { ErrorCode } from "../index.js";
 export const EXIT_OK = 0;
 /** An unexpected error: a bug in regtags. */
 export const EXIT_INTERNAL = 1;
+/**
+ * --allow-partial: a listing stopped early (pagination loop, page cap…), what
+ * it got was printed in the requested format, and a warning said why.
+ * Distinct from 7 (the same stop as an error) and never 0.
+ */
+export const EXIT_PARTIAL = 10;
+
+let partialList = false;
+
+/** Records that a listing printed under --allow-partial was incomplete. */
+export function notePartialList(): void {
+  partialList = true;
+}
+
+/** The process's exit code for a command that returned `code`: a partial list turns success into EXIT_PARTIAL. */
+export function finalExitCode(code: number): number {
+  return code === EXIT_OK && partialList ? EXIT_PARTIAL : code;
+}
 
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   ERR_USAGE: 2,
@@ -36,4 +54,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   7    incomplete list (pagination loop, page cap)
   8    credentials rejected (wrong user name, password or token)
   9    no tag qualified (regtags latest, or --latest, after filters)
+  10   incomplete list printed anyway (--allow-partial)
   130  interrupted`;

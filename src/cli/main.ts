@@ -4,7 +4,7 @@
  * load nothing else; commands import their modules when they run.
  */
 import { readFileSync } from "node:fs";
-import { EXIT_CODE_HELP, EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
+import { EXIT_CODE_HELP, EXIT_CODES, EXIT_INTERNAL, finalExitCode } from "./exit-codes.js";
 
 const HELP = `regtags — list the tags of a container image repository on any registry
 
@@ -15,6 +15,9 @@ Usage:
   regtags ls --from-file FILE|-   the references in FILE (one per line), or stdin
   regtags ls --all REGISTRY       every repository the registry's catalog lists
   regtags catalog REGISTRY        the repositories of a registry (/v2/_catalog)
+  regtags probe [--json] [--save] REF [REF...]
+                                  how each registry behaves (a dozen requests each), side by side;
+                                  --save keeps the profile for later listings (regtags probe --help)
   regtags auth which REF          which source supplies REF's credentials, and why (no secrets)
   regtags demo                    start the built-in registry emulator and list tags from each profile
   regtags emulate [options]       run the registry emulator (for tests and experiments)
@@ -43,8 +46,19 @@ ls options:
   --allow-insecure-realm send credentials to a plain-http token realm that is not loopback
   --page-size N|none     n of the first request (default: per registry, else 1000)
   --max-pages N          stop with exit 7 after N pages (default 100000)
+  --allow-partial        when a listing stops early (loop, page cap), print what was listed,
+                         warn, and exit 10 instead of 7
+  --retry-attempts N     attempts per request on 408/429/5xx, resets, timeouts (default 4)
+  --retry-max-wait S     longest wait before a retry, Retry-After included; a registry that
+                         asks for longer fails at once saying when to retry (default 60)
+  --connect-timeout S    seconds to connect, TLS included (default 10)
+  --idle-timeout S       seconds without a byte from the server before giving up (default 10)
+  --timeout S            seconds for one whole request, body included (default 60)
   --parallel N           list in N concurrent ranges where the registry sorts tags by name
                          and honours any last= (checked first; otherwise links are followed)
+  --no-saved-profile     ignore the profile regtags probe --save kept for the registry (used
+                         when younger than 7 days: it sets the first n; a listing that
+                         contradicts it removes it)
   --debug                print every HTTP exchange and auth decision to stderr (secrets redacted)
 
 choosing tags (ls and latest):
@@ -109,6 +123,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import("./ls.js")).runLs(rest, "latest");
       case "catalog":
         return await (await import("./catalog.js")).runCatalog(rest);
+      case "probe":
+        return await (await import("./probe.js")).runProbe(rest);
       case "auth":
         return await (await import("./auth.js")).runAuth(rest);
       case "demo":
@@ -153,7 +169,7 @@ export function reportError(error: unknown, debug: boolean): number {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = finalExitCode(code);
   },
   (error: unknown) => {
     process.exitCode = reportError(error, false);

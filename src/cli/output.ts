@@ -39,6 +39,8 @@ export function formatTraceEvent(event: TraceEvent): string | undefined {
       return `page: ${event.tags} tags (${event.newTags} new) from ${event.url}${event.next !== undefined ? `; next ${event.next}` : "; last page"}`;
     case "endpoint":
       return `endpoint: ${event.registry} → ${event.endpoint} (${event.reason})`;
+    case "rate-limit":
+      return `rate limit: ${event.remaining}${event.limit !== undefined ? ` of ${event.limit}` : ""} requests left${event.windowSeconds !== undefined ? ` (window ${event.windowSeconds} s)` : ""}${event.resetInSeconds !== undefined ? `, resets in ${event.resetInSeconds} s` : ""}${event.source !== undefined ? `, counted for ${event.source}` : ""} at ${event.url}`;
     case "warning":
       return undefined;
   }

@@ -241,8 +241,32 @@ export interface ErrorsProfile {
 export interface FaultProfile {
   /** Pages after the first carry a next link to their own URL, forever (PAG-9). */
   readonly linkLoop?: boolean;
-  /** 429 with `Retry-After` on the k-th tags request (1-based, counted since start or `resetCounts()`), `times` in a row (default 1). */
-  readonly rateLimit?: { readonly onTagsRequest: number; readonly times?: number; readonly retryAfterSeconds: number };
+  /**
+   * 429 with `Retry-After` on the k-th tags request (1-based, counted since start or `resetCounts()`), `times` in a row (default 1).
+   * `retryAfterForm`: delay-seconds (default) or an HTTP-date that many seconds ahead (RFC 9110 §10.2.3).
+   */
+  readonly rateLimit?: { readonly onTagsRequest: number; readonly times?: number; readonly retryAfterSeconds: number; readonly retryAfterForm?: "seconds" | "http-date" };
+  /**
+   * Another status on the k-th tags request, `times` in a row (a 503 burst, 502/504 from a
+   * front proxy, 408), with the JSON error body `UNAVAILABLE` and an optional `Retry-After`.
+   */
+  readonly statusBurst?: { readonly onTagsRequest: number; readonly times: number; readonly status: number; readonly retryAfterSeconds?: number };
+  /** How tags responses are written to the socket, from the k-th tags request, `times` in a row (default: every one from k). */
+  readonly delivery?: { readonly onTagsRequest: number; readonly times?: number; readonly fault: DeliveryFault };
+  /**
+   * A fixed-window request quota with rate-limit headers on every tags and manifest answer
+   * (RL-1): `dockerhub` sends `ratelimit-limit: L;w=W`, `ratelimit-remaining: R;w=W` and
+   * `docker-ratelimit-source` and counts tags requests and manifest GETs (a HEAD is no
+   * pull); `x-ratelimit` sends `x-ratelimit-limit`, `-remaining` and `-reset` (epoch
+   * seconds) and counts every request. Past the quota: 429 until the window ends (Hub's
+   * pull-limit body for `dockerhub`).
+   */
+  readonly quota?: { readonly limit: number; readonly windowSeconds: number; readonly style: "dockerhub" | "x-ratelimit" };
+  /**
+   * Later pages' next links point back: `last` names the entry two before the current
+   * page's start, so the cursor goes backwards (a hostile or broken server).
+   */
+  readonly cursorBackwards?: boolean;
   /**
    * Tags requests on the registry's port get `307` to the same path on another origin
    * (a second port), with the query string dropped (registry.k8s.io → Artifact Registry).
@@ -264,6 +288,19 @@ export interface FaultProfile {
    */
   readonly rejectTokensFromTagsRequest?: number;
 }
+
+/**
+ * Socket-level faults of a response:
+ * - `reset-mid-body`: the headers (with the full Content-Length) and half the body, then the connection is destroyed;
+ * - `stall`: accept and never answer (`headers`), or stop after half the body (`body`), keeping the connection open;
+ * - `trickle`: the body in chunks of `bytesPerChunk` every `intervalMs` (a slow body that never goes idle);
+ * - `endless-body`: a 200 whose JSON body never ends (chunked), to check the client's body cap.
+ */
+export type DeliveryFault =
+  | { readonly kind: "reset-mid-body" }
+  | { readonly kind: "stall"; readonly phase: "headers" | "body" }
+  | { readonly kind: "trickle"; readonly bytesPerChunk: number; readonly intervalMs: number }
+  | { readonly kind: "endless-body" };
 
 /** One registry in one era, as data. */
 export interface EmulatorProfile {

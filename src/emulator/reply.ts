@@ -3,7 +3,7 @@
  * error body, and profile templates. Handlers stay pure (request in, Reply out); only
  * `server.ts` writes to sockets.
  */
-import type { ErrorAnswer, RawBody, Template } from "./profile.js";
+import type { DeliveryFault, ErrorAnswer, RawBody, Template } from "./profile.js";
 
 /** A response about to be written. Header names are lower-case. */
 export interface Reply {
@@ -12,6 +12,8 @@ export interface Reply {
   readonly body: string;
   /** HEAD: send the headers (with the body's Content-Length) but no body. */
   readonly headOnly?: boolean;
+  /** Write it with a socket-level fault (a reset, a stall, a trickle, an endless body). */
+  readonly delivery?: DeliveryFault;
 }
 
 /** Values substituted into a profile's {@link Template}s. */

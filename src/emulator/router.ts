@@ -7,6 +7,7 @@ import { answerPing } from "./auth.js";
 import { answerCatalog } from "./catalog.js";
 import type { Call, RegistryContext } from "./context.js";
 import { answerManifest } from "./manifests.js";
+import { applyQuota } from "./quota.js";
 import { routeNotFound, type Reply } from "./reply.js";
 import { answerTags, type FaultState } from "./tags.js";
 import { answerTokenRequest, isRealmPath } from "./token-endpoint.js";
@@ -24,7 +25,7 @@ function decode(segment: string): string {
   }
 }
 
-/** Routes one request and answers it. `state` counts tags requests for the faults. */
+/** Routes one request and answers it. `state` counts tags requests (and the quota) for the faults. */
 export function route(ctx: RegistryContext, call: Call, state: FaultState): { kind: RequestKind; reply: Reply } {
   const auth = ctx.profile.auth;
   const isTokenPath = auth.kind === "bearer" && isRealmPath(auth, call.path);
@@ -46,11 +47,11 @@ export function route(ctx: RegistryContext, call: Call, state: FaultState): { ki
   const tags = TAGS.exec(call.path);
   if (tags !== null) {
     state.tagsRequests++;
-    return { kind: "tags", reply: answerTags(ctx, call, decode(tags[1] ?? ""), state) };
+    return { kind: "tags", reply: applyQuota(ctx, call, "tags", answerTags(ctx, call, decode(tags[1] ?? ""), state), state) };
   }
   const manifest = MANIFEST.exec(call.path);
   if (manifest !== null) {
-    return { kind: "manifest", reply: answerManifest(ctx, call, decode(manifest[1] ?? ""), decode(manifest[2] ?? "")) };
+    return { kind: "manifest", reply: applyQuota(ctx, call, "manifest", answerManifest(ctx, call, decode(manifest[1] ?? ""), decode(manifest[2] ?? "")), state) };
   }
   return { kind: "other", reply: routeNotFound() };
 }

@@ -9,13 +9,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { authSchemeOf, userOf, type Call, type Listener, type RegistryContext } from "./context.js";
-import type { EmulatorProfile } from "./profile.js";
+import type { DeliveryFault, EmulatorProfile } from "./profile.js";
 import { builtinProfiles } from "./profiles/index.js";
 import { errorReply, type Reply } from "./reply.js";
 import { defaultRepositories } from "./repositories.js";
 import { route } from "./router.js";
 import { createStore } from "./store.js";
-import type { FaultState } from "./tags.js";
+import { newFaultState, type FaultState } from "./tags.js";
 import { TokenStore } from "./tokens.js";
 import type { EmulatedRegistry, Emulator, EmulatorOptions, RecordedRequest, RequestCounts, RequestKind } from "./types.js";
 
@@ -44,7 +44,7 @@ class RunningRegistry implements EmulatedRegistry {
 
   resetCounts(): void {
     this.#log = [];
-    this.faultState.tagsRequests = 0;
+    Object.assign(this.faultState, newFaultState());
   }
 
   record(request: RecordedRequest): void {
@@ -80,15 +80,65 @@ function close(server: Server): Promise<void> {
 
 function write(res: ServerResponse, reply: Reply, extraHeaders: Readonly<Record<string, string>>, method: string): void {
   const headers = { ...extraHeaders, ...reply.headers, "content-length": String(Buffer.byteLength(reply.body)) };
+  const bodyless = reply.headOnly === true || method === "HEAD";
+  if (reply.delivery !== undefined && !bodyless) return deliver(res, reply, headers, reply.delivery);
   res.writeHead(reply.status, headers);
-  res.end(reply.headOnly === true || method === "HEAD" ? undefined : reply.body);
+  res.end(bodyless ? undefined : reply.body);
+}
+
+/** Writes a reply with a socket-level fault (profile.ts, DeliveryFault). */
+function deliver(res: ServerResponse, reply: Reply, headers: Record<string, string>, fault: DeliveryFault): void {
+  const body = Buffer.from(reply.body);
+  const half = body.subarray(0, Math.floor(body.length / 2));
+  switch (fault.kind) {
+    case "stall":
+      // Accept and never answer, or answer half and go quiet; the socket stays open until close().
+      if (fault.phase === "body") {
+        res.writeHead(reply.status, headers);
+        res.write(half);
+      }
+      return;
+    case "reset-mid-body":
+      res.writeHead(reply.status, headers);
+      res.write(half, () => res.socket?.destroy());
+      return;
+    case "trickle": {
+      res.writeHead(reply.status, headers);
+      let offset = 0;
+      const timer = setInterval(() => {
+        if (res.destroyed || offset >= body.length) {
+          clearInterval(timer);
+          if (!res.destroyed) res.end();
+          return;
+        }
+        res.write(body.subarray(offset, offset + fault.bytesPerChunk));
+        offset += fault.bytesPerChunk;
+      }, fault.intervalMs);
+      res.once("close", () => clearInterval(timer));
+      return;
+    }
+    case "endless-body": {
+      const { "content-length": _length, ...chunked } = headers;
+      res.writeHead(reply.status, chunked);
+      const chunk = Buffer.from(`"${"x".repeat(64 * 1024 - 3)}",`);
+      res.write('{"tags":[');
+      // Write as fast as the client reads, forever, until it hangs up.
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once("drain", pump);
+      };
+      res.once("close", () => res.removeListener("drain", pump));
+      pump();
+      return;
+    }
+  }
 }
 
 /** Starts one profile's listeners; pushes every server it opens to `servers` for cleanup. */
 async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions, host: string, servers: Server[]): Promise<RunningRegistry> {
   const faults = profile.faults ?? {};
   const latencyMs = options.latencyMs ?? 0;
-  const faultState: FaultState = { tagsRequests: 0 };
+  const faultState: FaultState = newFaultState();
   let ctx: RegistryContext | undefined;
   let registry: RunningRegistry | undefined;
 

@@ -16,7 +16,31 @@ import { pullScope } from "./tokens.js";
 /** Per-registry counters the faults need; reset with the registry's counts. */
 export interface FaultState {
   tagsRequests: number;
+  /** Requests counted by the `quota` fault in the current window. */
+  quotaUsed: number;
+  /** When the `quota` fault's current window started (epoch ms), once a request opened it. */
+  quotaWindowStart: number | undefined;
 }
+
+/** A fresh {@link FaultState}. */
+export function newFaultState(): FaultState {
+  return { tagsRequests: 0, quotaUsed: 0, quotaWindowStart: undefined };
+}
+
+/** Is the current tags request the k-th, or one of the `times` after it? */
+function isFaulted(state: FaultState, from: number, times: number | undefined): boolean {
+  return state.tagsRequests >= from && (times === undefined || state.tagsRequests < from + times);
+}
+
+/** A front proxy's answer for a status burst: JSON UNAVAILABLE for 503, else a proxy's HTML page. */
+function burstReply(status: number, retryAfterSeconds: number | undefined): Reply {
+  const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { "retry-after": String(retryAfterSeconds) };
+  if (status === 503) return answerReply({ status, code: "UNAVAILABLE", message: "service unavailable" }, headers);
+  const title = `${status} ${STATUS_TEXT[status] ?? "Error"}`;
+  return rawReply(status, { contentType: "text/html", body: `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n` }, headers);
+}
+
+const STATUS_TEXT: Readonly<Record<number, string>> = { 408: "Request Timeout", 500: "Internal Server Error", 502: "Bad Gateway", 504: "Gateway Time-out" };
 
 /** gcr.io's extra `manifest` map and `child` list (registry-quirks.md, gcr.io). */
 function gcrExtras(repo: StoredRepository, entries: readonly string[]): Record<string, unknown> {
@@ -54,11 +78,16 @@ function body(ctx: RegistryContext, repo: StoredRepository, start: number, entri
 }
 
 /** The Link value for this response, faults included, or undefined. */
-function linkFor(ctx: RegistryContext, call: Call, name: string, next: NextPage | undefined): string | undefined {
+function linkFor(ctx: RegistryContext, call: Call, name: string, page: { next: NextPage | undefined; start: number; listing: readonly string[] }): string | undefined {
   const { link, paging } = ctx.profile.tags;
   const faults = ctx.profile.faults ?? {};
   const cursorParam = paging.cursor.kind === "opaque" ? paging.cursor.param : "last";
   const isLaterPage = (call.query.get(cursorParam) ?? "") !== "";
+  let next = page.next;
+  if (faults.cursorBackwards === true && isLaterPage && next !== undefined && paging.cursor.kind === "last-entry" && page.start >= 2) {
+    // A cursor that goes backwards: the entry two before this page's first one.
+    next = { ...next, cursor: page.listing[page.start - 2] as string };
+  }
   if (faults.linkLoop === true && isLaterPage) {
     // PAG-9: a server whose next link is the page itself.
     const self = `${call.path}?${call.rawQuery}`;
@@ -81,13 +110,14 @@ function faultReply(ctx: RegistryContext, call: Call, name: string, state: Fault
     return { status: 307, headers: { location: `${ctx.foreignOrigin}/v2/${name}/tags/list` }, body: "" };
   }
   const limit = faults.rateLimit;
-  if (limit !== undefined) {
-    const k = state.tagsRequests;
-    if (k >= limit.onTagsRequest && k < limit.onTagsRequest + (limit.times ?? 1)) {
-      const answer = ctx.profile.errors.tooManyRequests ?? { status: 429, code: "TOOMANYREQUESTS" };
-      return answerReply(answer, { "retry-after": String(limit.retryAfterSeconds) });
-    }
+  if (limit !== undefined && isFaulted(state, limit.onTagsRequest, limit.times ?? 1)) {
+    const answer = ctx.profile.errors.tooManyRequests ?? { status: 429, code: "TOOMANYREQUESTS" };
+    const retryAfter =
+      limit.retryAfterForm === "http-date" ? new Date(ctx.now() + limit.retryAfterSeconds * 1000).toUTCString() : String(limit.retryAfterSeconds);
+    return answerReply(answer, { "retry-after": retryAfter });
   }
+  const burst = faults.statusBurst;
+  if (burst !== undefined && isFaulted(state, burst.onTagsRequest, burst.times)) return burstReply(burst.status, burst.retryAfterSeconds);
   const auth = ctx.profile.auth;
   const rejectFrom = faults.rejectTokensFromTagsRequest;
   if (rejectFrom !== undefined && state.tagsRequests >= rejectFrom && auth.kind === "bearer" && parseAuthorization(call.authorization).kind === "bearer") {
@@ -120,6 +150,8 @@ export function answerTags(ctx: RegistryContext, call: Call, name: string, state
     codec,
   });
   if (page.kind === "error") return answerReply(page.answer);
-  const link = linkFor(ctx, call, name, page.next);
-  return jsonReply(200, body(ctx, repo, page.start, page.entries), link === undefined ? {} : { link }, ctx.profile.tags.body.contentType);
+  const link = linkFor(ctx, call, name, { next: page.next, start: page.start, listing: repo.listing() });
+  const reply = jsonReply(200, body(ctx, repo, page.start, page.entries), link === undefined ? {} : { link }, ctx.profile.tags.body.contentType);
+  const delivery = ctx.profile.faults?.delivery;
+  return delivery !== undefined && isFaulted(state, delivery.onTagsRequest, delivery.times) ? { ...reply, delivery: delivery.fault } : reply;
 }

@@ -22,6 +22,8 @@ export interface ListTagsParams {
   readonly bodyLimitBytes: number;
   /** Concurrent ranges where the registry sorts tags and honours any `last` (see paged-list.ts). */
   readonly parallel?: number | undefined;
+  /** The registry links whenever more tags remain (no PAG-6 continuation needed). */
+  readonly alwaysLinks?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onTrace?: TraceListener | undefined;
 }
@@ -50,6 +52,7 @@ export async function* listTagPages(send: Transport, params: ListTagsParams): As
     maxPages: params.maxPages,
     bodyLimitBytes: params.bodyLimitBytes,
     parallel: params.parallel,
+    alwaysLinks: params.alwaysLinks,
     signal: params.signal,
     onTrace: params.onTrace,
   });

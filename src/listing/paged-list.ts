@@ -7,9 +7,13 @@
  *   the URL that answered (PAG-3; quay's opaque `next_page`, ghcr's `n=0`).
  * - The list ends when there is no next link (PAG-4), whatever the page size.
  * - Entries are de-duplicated across pages in the server's order (PAG-8).
- * - A repeated URL, a page with nothing new, or the page cap stops the walk
- *   with an IncompleteListError carrying the partial list (PAG-9): skopeo
- *   loops forever on such servers.
+ * - A repeated URL, a page with nothing new, a `last` cursor that goes
+ *   backwards on a list sorted by name, or the page cap stops the walk with an
+ *   IncompleteListError carrying the partial list (PAG-9): skopeo loops
+ *   forever on such servers.
+ * - A page whose body breaks off (a reset or a timeout mid-body, after the
+ *   transport's retries are behind us) is asked for again, a bounded number of
+ *   times: nothing was yielded from it, so nothing is lost or repeated.
  * - A page size the registry rejects (400 PAGINATION_NUMBER_INVALID, 405,
  *   413; PAG-7) is retried smaller on the URL we built.
  * - With `parallel` > 1, a list the registry sorts by name and pages by
@@ -17,10 +21,11 @@
  *   once a probe confirms the registry honours any `last`; on any surprise
  *   the walk goes on link by link from where it was.
  */
-import { IncompleteListError, isRegtagsError, type RegtagsError } from "../errors.js";
+import { IncompleteListError, ProtocolError, isRegtagsError, type RegtagsError } from "../errors.js";
 import { errorFromResponse } from "../transport/registry-error.js";
+import { isTimeoutError } from "../transport/retry.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
-import type { Transport, TransportRequest } from "../transport/types.js";
+import type { Transport, TransportRequest, TransportResponse } from "../transport/types.js";
 import { findNextLink } from "./link.js";
 import { RangeAnomaly, midpoint, walkRanges } from "./ranges.js";
 
@@ -48,8 +53,18 @@ export interface PagedListParams {
   readonly maxPages: number;
   /** Cap on each page body, in bytes. */
   readonly bodyLimitBytes: number;
+  /**
+   * Times a page is asked for again when its body breaks off with a network
+   * error (a timeout only once). @default 2
+   */
+  readonly bodyRetries?: number | undefined;
   /** Concurrent ranges for sorted, `last`-paginated lists; 1 or undefined walks links one by one. */
   readonly parallel?: number | undefined;
+  /**
+   * The registry is known to link whenever more remain, so a page exactly `n`
+   * long without a Link is the last: no PAG-6 continuation. @default false
+   */
+  readonly alwaysLinks?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onTrace?: TraceListener | undefined;
 }
@@ -80,6 +95,9 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
   let index = 0;
   let triedRanges = false;
   let resuming = false; // after abandoned ranges: pages may repeat what the ranges gave
+  let sortedSoFar = true; // every entry so far sorts after the one before (by code unit, as `last` compares)
+  let lastEntry: string | undefined;
+  let previousPageLast: string | undefined;
   const partial = () => [...seen];
 
   const fetchPage = async (target: URL): Promise<Fetched> => {
@@ -91,13 +109,37 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
       auth: { scopes: [params.scope] },
       purpose: params.purpose,
     };
-    const res = await send(req);
-    if (res.status !== 200) return { ok: false, error: await errorFromResponse(req, res, { subject: params.subject }), status: res.status };
     const where = `${params.subject}: GET ${redactUrl(target)}`;
-    const body = params.parse(await res.text(params.bodyLimitBytes), where);
+    const bodyRetries = params.bodyRetries ?? 2;
+    let text: string | undefined;
+    let res: TransportResponse | undefined;
+    let timeouts = 0;
+    for (let attempt = 1; text === undefined; attempt++) {
+      res = await send(req);
+      if (res.status !== 200) return { ok: false, error: await errorFromResponse(req, res, { subject: params.subject }), status: res.status };
+      try {
+        text = await res.text(params.bodyLimitBytes);
+      } catch (error) {
+        // The transport retries only until the headers; a body that breaks off is retried here, as a page.
+        const timedOut = isTimeoutError(error);
+        if (timedOut) timeouts++;
+        if (!isRegtagsError(error) || error.code !== "ERR_NETWORK" || attempt > bodyRetries || timeouts > 1) throw error;
+        trace?.({ type: "retry", method: "GET", url: redactUrl(target), attempt, waitMs: 0, reason: `the body broke off (${error.message}); asking for the page again` });
+      }
+    }
+    const body = params.parse(text, where);
     if (body.nullEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.nullEntries} null entries in "${params.field}"` });
     if (body.digestEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.digestEntries} digest-shaped entries in "${params.field}" (not tags)` });
-    return { ok: true, body, next: findNextLink(res.headers.getAll("link"), res.url) };
+    const answered = res as TransportResponse;
+    let next: URL | undefined;
+    try {
+      next = findNextLink(answered.headers.getAll("link"), answered.url);
+    } catch (error) {
+      // Never a silently short list: a Link that cannot be read is an error, with the URL that sent it.
+      if (error instanceof ProtocolError) throw new ProtocolError(`${where}: ${error.message}`, { cause: error });
+      throw error;
+    }
+    return { ok: true, body, next };
   };
 
   while (url !== undefined) {
@@ -126,6 +168,8 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
       if (!seen.has(entry)) {
         seen.add(entry);
         fresh.push(entry);
+        if (lastEntry !== undefined && !(lastEntry < entry)) sortedSoFar = false;
+        lastEntry = entry;
       }
     }
     const received = body.entries.length + body.nullEntries + body.digestEntries;
@@ -142,7 +186,7 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
     // the last entry. A server that has sent Links ends its list by omitting one.
     const last = body.entries.at(-1);
     if (next !== undefined) sawLink = true;
-    else if (!sawLink && pageSize !== undefined && (body.entries.length === pageSize || received === pageSize) && last !== undefined) {
+    else if (!sawLink && !params.alwaysLinks && pageSize !== undefined && (body.entries.length === pageSize || received === pageSize) && last !== undefined) {
       next = listUrl(params.url, pageSize, last);
       built = true;
       speculative = true;
@@ -166,6 +210,17 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
         resuming = true;
       }
     }
+    // On a list sorted by name and paged by `last=<last entry>`, a next link
+    // must move the cursor forward; one that does not leads back over pages
+    // already listed (loop detection by URL alone misses it when `n` differs).
+    // This page was good and is out; only its link is refused.
+    const cursor = url.searchParams.get("last");
+    const nextCursor = next?.searchParams.get("last");
+    if (next !== undefined && !resuming && !visited.has(next.href) && sortedSoFar && cursor !== null && cursor === previousPageLast && nextCursor != null && nextCursor <= cursor) {
+      const how = nextCursor < cursor ? "goes backwards" : "does not move forward";
+      throw new IncompleteListError(`${params.subject}: the next link's cursor ${how} (last=${JSON.stringify(nextCursor)} after last=${JSON.stringify(cursor)}) on a list sorted by name, at ${redactUrl(next)}; stopping instead of looping, ${seen.size} ${params.field} listed`, partial());
+    }
+    previousPageLast = body.entries.at(-1) ?? previousPageLast;
     url = next;
   }
 }

@@ -25,6 +25,11 @@ export interface RegistryProfile {
    * `base` is its origin; absent = the registry's own endpoint (Quay).
    */
   readonly vendorApi?: { readonly kind: "dockerhub" | "quay" | "github"; readonly base?: string };
+  /**
+   * The registry sends a next Link whenever more tags remain, so a page of
+   * exactly `n` tags without one ends the list (no PAG-6 guess request).
+   */
+  readonly alwaysLinks?: boolean;
 }
 
 /**
@@ -43,6 +48,7 @@ export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
     // Without `n` Hub returns every tag in one response (field report, 2023).
     tagsPageSize: null,
     vendorApi: { kind: "dockerhub", base: "https://hub.docker.com" },
+    alwaysLinks: true,
     source: "field report (2023): registry-1.docker.io, tags/list without n returns all tags; distribution reference normalize.go; Hub tags API (registry-quirks.md)",
   },
   {
@@ -52,6 +58,7 @@ export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
     // if it is capped lower, the next links say so and are followed.
     tagsPageSize: 10_000,
     vendorApi: { kind: "github", base: "https://api.github.com" },
+    alwaysLinks: true,
     source: "field report (2023): default page 100, links carry n=0; larger n reported honoured (registry-quirks.md)",
   },
   {
@@ -61,6 +68,7 @@ export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
     // week n > 100 answered 413 TOO_MANY_TAGS_REQUESTED.
     tagsPageSize: 100,
     vendorApi: { kind: "quay" },
+    alwaysLinks: true,
     source: "field report (2023) and registry-quirks.md (quay 2024-06 change; /api/v1 tag API)",
   },
   {
@@ -74,7 +82,8 @@ export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
     id: "ecr",
     hosts: ["*.dkr.ecr.*.amazonaws.com", "public.ecr.aws"],
     tagsPageSize: 1000,
-    source: "registry-quirks.md: n > 1000 → 405 UNSUPPORTED maxResults",
+    alwaysLinks: true,
+    source: "registry-quirks.md: n > 1000 → 405 UNSUPPORTED maxResults; absolute next links",
   },
 ];
 

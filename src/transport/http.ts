@@ -81,7 +81,9 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
         reject(mapError(error, req.method, req.url, req.signal));
       };
       outgoing.on("error", fail);
-      outgoing.setTimeout(idleMs, () => outgoing.destroy(timeoutError(IDLE_TIMEOUT, idleMs)));
+      // Why we cut the connection, so that a body cut mid-way reports the timeout, not a reset.
+      let cutBy: Error | undefined;
+      outgoing.setTimeout(idleMs, () => outgoing.destroy((cutBy = timeoutError(IDLE_TIMEOUT, idleMs))));
       outgoing.on("socket", (socket: Socket) => {
         // A pooled socket is already connected; a new one must connect in time.
         if (!socket.connecting) return;
@@ -92,7 +94,7 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
       outgoing.on("response", (incoming: IncomingMessage) => {
         if (settled) return;
         settled = true;
-        resolve(wrapResponse(incoming, req));
+        resolve(wrapResponse(incoming, req, () => cutBy));
       });
       outgoing.end(req.body);
     });
@@ -106,7 +108,7 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
   };
 }
 
-function wrapResponse(incoming: IncomingMessage, req: TransportRequest): TransportResponse {
+function wrapResponse(incoming: IncomingMessage, req: TransportRequest, cutBy: () => Error | undefined = () => undefined): TransportResponse {
   // rawHeaders keeps repeated headers apart (Link, WWW-Authenticate: CH-2).
   const record: Record<string, string[]> = {};
   for (let i = 0; i + 1 < incoming.rawHeaders.length; i += 2) {
@@ -129,12 +131,13 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest): Transpo
         let size = 0;
         incoming.on("data", (chunk: Buffer) => {
           if (size + chunk.length > limitBytes) {
-            incoming.destroy();
+            // Reject before destroying: destroy() emits "aborted" at once, which would win as a reset.
             reject(
               new ProtocolError(
                 `${req.method} ${req.url.origin}${req.url.pathname}: response body exceeds ${limitBytes} bytes; the server sent more than any valid answer needs`,
               ),
             );
+            incoming.destroy();
             return;
           }
           if (whole !== undefined && size + chunk.length <= whole.length) chunk.copy(whole, size);
@@ -145,8 +148,8 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest): Transpo
           const body = whole !== undefined && chunks.length === 0 ? whole.subarray(0, size) : Buffer.concat(whole !== undefined ? [whole.subarray(0, size - sum(chunks)), ...chunks] : chunks, size);
           resolve(body.toString("utf8"));
         });
-        incoming.on("error", (error) => reject(mapError(error, req.method, req.url, req.signal)));
-        incoming.on("aborted", () => reject(mapError(Object.assign(new Error("aborted"), { code: "ECONNRESET" }), req.method, req.url, req.signal)));
+        incoming.on("error", (error) => reject(mapError(cutBy() ?? error, req.method, req.url, req.signal)));
+        incoming.on("aborted", () => reject(mapError(cutBy() ?? Object.assign(new Error("aborted"), { code: "ECONNRESET" }), req.method, req.url, req.signal)));
       });
     },
     async discard() {

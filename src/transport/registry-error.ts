@@ -6,6 +6,7 @@
  * layer answers it or throws its own AuthError with the challenge's error=.
  */
 import { AuthError, RegistryError, truncate, type RegistryErrorDetail, type RegtagsError } from "../errors.js";
+import { describeQuota, formatSeconds, parseRateLimit } from "./rate-limit.js";
 import { redactUrl } from "./trace.js";
 import type { TransportRequest, TransportResponse } from "./types.js";
 
@@ -77,12 +78,7 @@ export async function errorFromResponse(
     return new RegistryError("ERR_NOT_FOUND", `${context.subject}: repository not found${tail} at ${url}`, details);
   }
   if (status === 429) {
-    const limit = res.headers.get("ratelimit-limit") ?? res.headers.get("x-ratelimit-limit");
-    const remaining = res.headers.get("ratelimit-remaining") ?? res.headers.get("x-ratelimit-remaining");
-    const retryAfter = res.headers.get("retry-after");
-    const quota = limit !== undefined ? `; limit ${limit}, remaining ${remaining ?? "?"}` : "";
-    const reset = retryAfter !== undefined ? `; the registry says retry after ${retryAfter}` : "";
-    return new RegistryError("ERR_RATE_LIMITED", `${context.subject}: rate limited by ${res.url.host}${tail}${quota}${reset}`, details);
+    return new RegistryError("ERR_RATE_LIMITED", `${context.subject}: rate limited by ${res.url.host}${explainRateLimit(res, errors, tail, Date.now())}`, details);
   }
   return new RegistryError("ERR_REGISTRY", `${context.subject}: ${req.method} ${url} failed${tail || ` (${status})`}`, details);
 }
@@ -91,4 +87,29 @@ export async function errorFromResponse(
 export function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat === "" ? "" : `body: ${JSON.stringify(truncate(flat, 120))}`;
+}
+
+/**
+ * Which limit a 429 hit and when it resets (RL-1, RL-3). Docker Hub has two
+ * 429s: the pull rate limit (JSON TOOMANYREQUESTS "You have reached your pull
+ * rate limit", with `ratelimit-*` headers) and a plain anti-abuse 429
+ * (text/plain, `Retry-After: 60`); elsewhere an exhausted quota shows in
+ * `x-ratelimit-*` headers, or only Retry-After says anything.
+ */
+export function explainRateLimit(res: TransportResponse, errors: readonly { code: string; message: string }[], tail: string, nowMs: number): string {
+  const quota = parseRateLimit(res.headers, nowMs);
+  const retryAfter = res.headers.get("retry-after");
+  const pullLimit = errors.some((e) => /pull rate limit/i.test(e.message));
+  const which = pullLimit
+    ? ": Docker Hub's pull rate limit"
+    : quota !== undefined && quota.remaining === 0
+      ? ": the request quota is used up"
+      : "";
+  const counts = quota !== undefined ? `; ${describeQuota(quota)}` : "";
+  let reset = "";
+  if (retryAfter !== undefined) reset = `; the registry says retry after ${truncate(retryAfter, 64)}`;
+  else if (quota?.resetAt !== undefined) reset = `; it resets in ${formatSeconds(Math.max(0, (quota.resetAt - nowMs) / 1000))} (${new Date(quota.resetAt).toISOString()})`;
+  else if (quota?.windowSeconds !== undefined) reset = `; the quota is counted over ${formatSeconds(quota.windowSeconds)}`;
+  const advice = pullLimit ? "; log in (docker login, or --creds) for a higher limit" : "";
+  return `${which}${tail}${counts}${reset}${advice}`;
 }

@@ -3,8 +3,17 @@
  * on connection failures, with exponential backoff and full jitter, honouring
  * Retry-After (RL-2). Backoff is shared per origin: when one request is told
  * to wait, every request to that origin waits with it.
+ *
+ * - A 429 without Retry-After whose rate-limit headers say "0 remaining, resets
+ *   at T" waits until T (RL-1).
+ * - A wait the server asks for beyond `maxDelayMs` is not shortened (retrying
+ *   early only earns another 429; oras caps Retry-After at 3 s): the response
+ *   is returned at once, and its error says when to come back.
+ * - A timeout (connect, idle or whole-request) is retried once: a server that
+ *   stalls twice in a row is down, and the user should hear so within seconds.
  */
-import { AbortedError, isRegtagsError } from "../errors.js";
+import { AbortedError, isRegtagsError, type NetworkError } from "../errors.js";
+import { parseRateLimit } from "./rate-limit.js";
 import { parseRetryAfter } from "./retry-after.js";
 import { redactUrl, type TraceListener } from "./trace.js";
 import type { Transport, TransportResponse } from "./types.js";
@@ -14,7 +23,10 @@ export interface RetryOptions {
   attempts?: number;
   /** First backoff step in ms; doubles each attempt. @default 500 */
   baseDelayMs?: number;
-  /** Cap on any single wait, Retry-After included. @default 60000 */
+  /**
+   * Cap on any single wait. A longer Retry-After (or rate-limit reset) is not
+   * waited for: the request fails at once saying when to retry. @default 60000
+   */
   maxDelayMs?: number;
 }
 
@@ -45,6 +57,7 @@ export function withRetry(next: Transport, options: RetryOptions, deps: RetryDep
 
   return async (req) => {
     const idempotent = req.method === "GET" || req.method === "HEAD";
+    let timeouts = 0;
     for (let attempt = 1; ; attempt++) {
       await waitForOrigin(req.url.origin, req.signal);
       let response: TransportResponse | undefined;
@@ -54,18 +67,28 @@ export function withRetry(next: Transport, options: RetryOptions, deps: RetryDep
       } catch (error) {
         failure = error;
       }
+      const timedOut = response === undefined && isTimeoutError(failure);
+      if (timedOut) timeouts++;
       const retryable =
         idempotent &&
         attempt < attempts &&
         (response !== undefined
           ? RETRYABLE_STATUSES.has(response.status)
-          : isRegtagsError(failure) && failure.code === "ERR_NETWORK");
+          : isRegtagsError(failure) && failure.code === "ERR_NETWORK" && timeouts <= 1);
       if (!retryable) {
         if (response !== undefined) return response;
         throw failure;
       }
       const backoff = Math.min(cap, base * 2 ** (attempt - 1));
-      const told = response === undefined ? undefined : parseRetryAfter(response.headers.get("retry-after"), Date.now());
+      const told = response === undefined ? undefined : toldWait(response, deps.now());
+      if (told !== undefined && told > cap) {
+        // Waiting less than asked only earns another refusal: hand the answer back now.
+        deps.onTrace?.({
+          type: "warning",
+          message: `${req.url.host}: status ${response?.status}; the registry asks to wait ${Math.ceil(told / 1000)} s, longer than the ${Math.round(cap / 1000)} s cap on a wait (--retry-max-wait): not retrying`,
+        });
+        return response as TransportResponse;
+      }
       const wait = Math.min(cap, told ?? Math.round(backoff / 2 + (deps.random() * backoff) / 2));
       const reason = response !== undefined ? `status ${response.status}` : (failure as Error).message;
       await response?.discard();
@@ -80,6 +103,23 @@ export function withRetry(next: Transport, options: RetryOptions, deps: RetryDep
       if (req.signal?.aborted) throw new AbortedError({ cause: req.signal.reason });
     }
   };
+}
+
+/** The wait a response asks for: Retry-After, else (429) the reset of an exhausted rate limit. */
+function toldWait(response: TransportResponse, nowMs: number): number | undefined {
+  const retryAfter = parseRetryAfter(response.headers.get("retry-after"), nowMs);
+  if (retryAfter !== undefined || response.status !== 429) return retryAfter;
+  const quota = parseRateLimit(response.headers, nowMs);
+  if (quota === undefined || quota.remaining > 0 || quota.resetAt === undefined) return undefined;
+  const wait = quota.resetAt - nowMs;
+  return wait > 0 ? wait : undefined;
+}
+
+/** A connect, idle or whole-request timeout (as opposed to a reset or refusal). */
+export function isTimeoutError(error: unknown): boolean {
+  if (!isRegtagsError(error) || error.code !== "ERR_NETWORK") return false;
+  const code = (error as NetworkError).systemCode ?? "";
+  return /TIMEOUT|TIMEDOUT/i.test(code);
 }
 
 /** Sleep that an AbortSignal cuts short with an AbortedError. */

@@ -23,6 +23,15 @@ export type TraceEvent =
   | { type: "retry"; method: string; url: string; attempt: number; waitMs: number; reason: string }
   | { type: "page"; url: string; tags: number; newTags: number; next: string | undefined }
   | { type: "endpoint"; registry: string; endpoint: string; reason: string }
+  | {
+      type: "rate-limit";
+      url: string;
+      limit: number | undefined;
+      remaining: number;
+      windowSeconds: number | undefined;
+      resetInSeconds: number | undefined;
+      source: string | undefined;
+    }
   | { type: "warning"; message: string };
 
 export type TraceListener = (event: TraceEvent) => void;
@@ -44,6 +53,7 @@ const TRACED_HEADERS = [
   "x-ratelimit-limit",
   "x-ratelimit-remaining",
   "x-ratelimit-reset",
+  "ratelimit-reset",
   "warning",
 ];
 

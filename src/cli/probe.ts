@@ -1,0 +1,99 @@
+/**
+ * `regtags probe [--json] [--save] REF [REF...]`: a short, bounded sequence
+ * of requests per registry (the README's "Probe" section) and a side-by-side
+ * table of what each registry does; `--json` gives the same as data; `--save`
+ * keeps each registry's profile in the cache directory, where later listings
+ * take hints from it.
+ */
+import { parseArgs } from "node:util";
+import {
+  createProber,
+  isRegtagsError,
+  parseReference,
+  PROBE_REQUEST_BUDGET,
+  renderProbeTable,
+  UsageError,
+  writeSavedProfile,
+  type ProbeFailure,
+  type ProbeFindings,
+} from "../index.js";
+import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
+import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
+import { writeOut } from "./output.js";
+
+const PROBE_FLAGS = {
+  ...CLIENT_FLAGS,
+  json: { type: "boolean" },
+  save: { type: "boolean" },
+  "large-n": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const PROBE_HELP = `Usage: regtags probe [options] REF [REF...]
+
+Sends a short, documented sequence of requests (at most ${PROBE_REQUEST_BUDGET} per registry; never a
+page-by-page listing) and shows, side by side, how each registry behaves: ping and
+challenge, token endpoint and lifetime, anonymous reads, default and largest page,
+answer to a too-large n, pagination style, order, n=0, rate-limit headers, _catalog,
+and the time of each request.
+
+Options:
+  --json                 the same findings as JSON
+  --save                 keep each registry's profile in $XDG_CACHE_HOME/regtags/profiles/
+                         (~/.cache/...); ls then starts with the page size it learned
+  --large-n N            the "too large" n to try (default 10000)
+  and the connection and credential options of ls (--creds, --endpoint, --plain-http, ...)
+`;
+
+export async function runProbe(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: normaliseBooleanFlags(argv), allowPositionals: true, strict: true, options: PROBE_FLAGS });
+  if (values.help === true) {
+    await writeOut(PROBE_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError("probe needs at least one image reference, e.g. regtags probe ubuntu ghcr.io/OWNER/IMAGE quay.io/NS/REPO");
+  const references = positionals.map((text) => parseReference(text));
+  const largeN = values["large-n"] === undefined ? undefined : parsePositiveInt("--large-n", values["large-n"], 1_000_000);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSigint);
+  const columns: Array<ProbeFindings | ProbeFailure> = [];
+  let exitCode = 0;
+  try {
+    for (const reference of references) {
+      const options = await buildClientOptions(values, reference.registry);
+      const prober = createProber({
+        ...(options.endpoints !== undefined ? { endpoints: options.endpoints } : {}),
+        ...(options.plainHttp !== undefined ? { plainHttp: options.plainHttp } : {}),
+        ...(options.tlsVerify !== undefined ? { tlsVerify: options.tlsVerify } : {}),
+        ...(options.allowInsecureRealm !== undefined ? { allowInsecureRealm: options.allowInsecureRealm } : {}),
+        ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+        ...(options.onTrace !== undefined ? { onTrace: options.onTrace } : {}),
+        ...(options.retry !== undefined ? { retry: options.retry } : {}),
+        ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+        ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+        ...(largeN !== undefined ? { largeN } : {}),
+      });
+      try {
+        const findings = await prober.probe(reference, { signal: controller.signal });
+        columns.push(findings);
+        if (values.save === true) {
+          const path = await writeSavedProfile(findings);
+          process.stderr.write(`regtags: saved the profile of ${findings.registry} to ${path}\n`);
+        }
+      } catch (error) {
+        if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
+        const message = (error as Error).message.split("\n")[0] ?? String(error);
+        columns.push({ registry: reference.registry, repository: reference.repository, error: message, ...(isRegtagsError(error) ? { code: error.code } : {}) });
+        process.stderr.write(`regtags: ${reference.registry}: ${message}\n`);
+        if (exitCode === 0) exitCode = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
+      } finally {
+        await prober.close();
+      }
+    }
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+  await writeOut(values.json === true ? `${JSON.stringify(columns, null, 2)}\n` : renderProbeTable(columns));
+  return exitCode;
+}
