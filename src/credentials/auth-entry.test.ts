@@ -159,3 +159,12 @@ describe("properties", () => {
     );
   });
 });
+
+test("NUL padding is trimmed in linear time, even with a long run of NULs inside the password", () => {
+  const password = `a${"\0".repeat(40_000)}b`;
+  const auth = Buffer.from(`alice:\0${password}\0\0`, "utf8").toString("base64");
+  const started = performance.now();
+  const decoded = decodeAuthEntry({ key: "registry.example", auth }, ORIGIN);
+  assert.ok(performance.now() - started < 500, "linear, not quadratic");
+  assert.deepEqual(decoded, { kind: "basic", username: "alice", password });
+});

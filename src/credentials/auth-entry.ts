@@ -165,10 +165,22 @@ export function decodeAuthEntry(entry: AuthEntry, origin: string): DecodedEntry 
     const colon = decoded.indexOf(":");
     if (colon < 0) throw new CredentialsError(problem);
     // docker/cli configfile.decodeAuth: strings.Trim(password, "\x00").
-    basic = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1).replace(/^\0+|\0+$/g, "") };
+    basic = { username: decoded.slice(0, colon), password: trimNuls(decoded.slice(colon + 1)) };
   }
   if (entry.identityToken !== undefined) {
     return { kind: "identity-token", token: entry.identityToken, ...(basic !== undefined && basic.username !== "" ? { username: basic.username } : {}) };
   }
   return basic === undefined ? undefined : { kind: "basic", ...basic };
+}
+
+/**
+ * Drops NUL padding at both ends (CRED-2: some tools pad `auth`), in linear
+ * time: the regex form /^\0+|\0+$/ is quadratic on a run of NULs mid-string.
+ */
+function trimNuls(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) === 0) start++;
+  while (end > start && text.charCodeAt(end - 1) === 0) end--;
+  return text.slice(start, end);
 }
