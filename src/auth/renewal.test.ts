@@ -8,11 +8,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { withAuth } from "./authenticate.js";
 import { TokenCache } from "./token-cache.js";
-import { headersFromRecord, type Transport, type TransportRequest, type TransportResponse } from "../transport/types.js";
+import type { Transport, TransportRequest } from "../transport/types.js";
+import { fakeResponse } from "../../test/helpers/fake-response.js";
 
-function reply(status: number, headers: Record<string, string> = {}, body = "", url = "https://r.example/"): TransportResponse {
-  return { status, headers: headersFromRecord(headers), url: new URL(url), text: async () => body, discard: async () => undefined };
-}
+const reply = fakeResponse;
 
 const CHALLENGE = 'Bearer realm="https://auth.example/token",service="r.example",scope="repository:app/x:pull"';
 const tagsRequest = (signal?: AbortSignal): TransportRequest => ({

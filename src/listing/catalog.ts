@@ -8,7 +8,6 @@
 import type { TraceListener } from "../transport/trace.js";
 import type { Transport } from "../transport/types.js";
 import { walkPages } from "./paged-list.js";
-import { parseCatalogBody } from "./tags-body.js";
 
 export interface ListCatalogParams {
   readonly endpoint: URL;
@@ -35,10 +34,6 @@ export async function* listCatalogPages(send: Transport, params: ListCatalogPara
     scope: CATALOG_SCOPE,
     purpose: "catalog",
     field: "repositories",
-    parse: (text, where) => {
-      const body = parseCatalogBody(text, where);
-      return { entries: body.repositories, nullEntries: body.nullEntries, digestEntries: body.digestEntries };
-    },
     subject: params.subject,
     pageSize: params.pageSize,
     maxPages: params.maxPages,

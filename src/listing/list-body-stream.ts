@@ -269,6 +269,6 @@ export class ListBodyParser {
   #fail(reason: string, plain = false): never {
     const excerpt = JSON.stringify(truncate(this.#head.replace(/\s+/g, " ").trim(), 80));
     if (plain) throw new ProtocolError(`${this.#where}: ${reason}`);
-    throw new ProtocolError(`${this.#where}: the ${this.#what} is not JSON (${reason}; body starts ${excerpt}); the registry or a proxy in front of it answered something else`);
+    throw new ProtocolError(`${this.#where}: the ${this.#what} is not JSON (body starts ${excerpt}); the registry or a proxy in front of it answered something else (${reason})`);
   }
 }

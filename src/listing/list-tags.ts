@@ -5,7 +5,6 @@
 import type { TraceListener } from "../transport/trace.js";
 import type { Transport } from "../transport/types.js";
 import { walkPages } from "./paged-list.js";
-import { parseTagsBody } from "./tags-body.js";
 
 export interface ListTagsParams {
   /** Base URL of the registry API, e.g. `https://registry-1.docker.io`. */
@@ -43,10 +42,6 @@ export async function* listTagPages(send: Transport, params: ListTagsParams): As
     scope: `repository:${params.repository}:pull`,
     purpose: "tags",
     field: "tags",
-    parse: (text, where) => {
-      const body = parseTagsBody(text, where);
-      return { entries: body.tags, nullEntries: body.nullEntries, digestEntries: body.digestEntries };
-    },
     subject: params.subject,
     pageSize: params.pageSize,
     maxPages: params.maxPages,

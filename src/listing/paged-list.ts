@@ -27,6 +27,7 @@ import { isTimeoutError } from "../transport/retry.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
 import type { Transport, TransportRequest, TransportResponse } from "../transport/types.js";
 import { findNextLink } from "./link.js";
+import { ListBodyParser } from "./list-body-stream.js";
 import { RangeAnomaly, midpoint, walkRanges } from "./ranges.js";
 
 /** A page body reduced to its entries. */
@@ -44,7 +45,6 @@ export interface PagedListParams {
   readonly purpose: "tags" | "catalog";
   /** The body's list field, also the noun in messages: "tags" or "repositories". */
   readonly field: "tags" | "repositories";
-  readonly parse: (text: string, where: string) => ListBody;
   /** Name used in messages, e.g. `docker.io/library/ubuntu`. */
   readonly subject: string;
   /** `n` of the first request; undefined sends none (server default). */
@@ -111,14 +111,17 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
     };
     const where = `${params.subject}: GET ${redactUrl(target)}`;
     const bodyRetries = params.bodyRetries ?? 2;
-    let text: string | undefined;
+    let body: ListBody | undefined;
     let res: TransportResponse | undefined;
     let timeouts = 0;
-    for (let attempt = 1; text === undefined; attempt++) {
+    for (let attempt = 1; body === undefined; attempt++) {
       res = await send(req);
       if (res.status !== 200) return { ok: false, error: await errorFromResponse(req, res, { subject: params.subject }), status: res.status };
       try {
-        text = await res.text(params.bodyLimitBytes);
+        // Parsed as it arrives (list-body-stream.ts): a page of a million tags is never held as text.
+        const parser = new ListBodyParser(params.field, where);
+        await res.stream(params.bodyLimitBytes, (chunk) => parser.push(chunk));
+        body = parser.end();
       } catch (error) {
         // The transport retries only until the headers; a body that breaks off is retried here, as a page.
         const timedOut = isTimeoutError(error);
@@ -127,7 +130,6 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
         trace?.({ type: "retry", method: "GET", url: redactUrl(target), attempt, waitMs: 0, reason: `the body broke off (${error.message}); asking for the page again` });
       }
     }
-    const body = params.parse(text, where);
     if (body.nullEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.nullEntries} null entries in "${params.field}"` });
     if (body.digestEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.digestEntries} digest-shaped entries in "${params.field}" (not tags)` });
     const answered = res as TransportResponse;

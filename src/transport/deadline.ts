@@ -51,21 +51,24 @@ export function withDeadline(next: Transport, timeoutMs: number): Transport {
       return res;
     }
     const response = res;
+    /** The body is read (or failed): the deadline no longer applies. */
+    const settle = <T>(reading: Promise<T>): Promise<T> =>
+      reading.then(
+        (value) => {
+          done();
+          return value;
+        },
+        (error: unknown) => {
+          done();
+          throw convert(error);
+        },
+      );
     return {
       status: response.status,
       headers: response.headers,
       url: response.url,
-      text: (limit) =>
-        response.text(limit).then(
-          (text) => {
-            done();
-            return text;
-          },
-          (error: unknown) => {
-            done();
-            throw convert(error);
-          },
-        ),
+      text: (limit) => settle(response.text(limit)),
+      stream: (limit, onChunk) => settle(response.stream(limit, onChunk)),
       discard: () => response.discard().finally(done),
     };
   };

@@ -116,41 +116,67 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest, cutBy: (
     (record[name] ??= []).push(incoming.rawHeaders[i + 1]!);
   }
   let consumed = false;
+  /** Feeds the body to `onChunk`; fails past `limitBytes`, on a reset or a cut. */
+  const pump = (limitBytes: number, onChunk: (chunk: Buffer) => void): Promise<void> => {
+    consumed = true;
+    return new Promise<void>((resolve, reject) => {
+      let size = 0;
+      let failed = false;
+      const fail = (error: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(error);
+      };
+      incoming.on("data", (chunk: Buffer) => {
+        if (failed) return;
+        if (size + chunk.length > limitBytes) {
+          // Reject before destroying: destroy() emits "aborted" at once, which would win as a reset.
+          fail(
+            new ProtocolError(
+              `${req.method} ${req.url.origin}${req.url.pathname}: response body exceeds ${limitBytes} bytes; the server sent more than any valid answer needs`,
+            ),
+          );
+          incoming.destroy();
+          return;
+        }
+        size += chunk.length;
+        try {
+          onChunk(chunk);
+        } catch (error) {
+          // The consumer refused the body (e.g. a parse error): stop reading it.
+          fail(error);
+          incoming.destroy();
+        }
+      });
+      incoming.on("end", () => {
+        if (!failed) resolve();
+      });
+      incoming.on("error", (error) => fail(mapError(cutBy() ?? error, req.method, req.url, req.signal)));
+      incoming.on("aborted", () => fail(mapError(cutBy() ?? Object.assign(new Error("aborted"), { code: "ECONNRESET" }), req.method, req.url, req.signal)));
+    });
+  };
   return {
     status: incoming.statusCode ?? 0,
     headers: headersFromRecord(record),
     url: req.url,
     text(limitBytes) {
-      consumed = true;
-      return new Promise<string>((resolve, reject) => {
-        // With a Content-Length, bytes go straight into one buffer: a large tag
-        // list then costs its size once, not chunks plus a concatenated copy.
-        const declared = Number(incoming.headers["content-length"]);
-        const whole = Number.isSafeInteger(declared) && declared > 0 && declared <= limitBytes ? Buffer.allocUnsafe(declared) : undefined;
-        const chunks: Buffer[] = [];
-        let size = 0;
-        incoming.on("data", (chunk: Buffer) => {
-          if (size + chunk.length > limitBytes) {
-            // Reject before destroying: destroy() emits "aborted" at once, which would win as a reset.
-            reject(
-              new ProtocolError(
-                `${req.method} ${req.url.origin}${req.url.pathname}: response body exceeds ${limitBytes} bytes; the server sent more than any valid answer needs`,
-              ),
-            );
-            incoming.destroy();
-            return;
-          }
-          if (whole !== undefined && size + chunk.length <= whole.length) chunk.copy(whole, size);
-          else chunks.push(chunk);
-          size += chunk.length;
-        });
-        incoming.on("end", () => {
-          const body = whole !== undefined && chunks.length === 0 ? whole.subarray(0, size) : Buffer.concat(whole !== undefined ? [whole.subarray(0, size - sum(chunks)), ...chunks] : chunks, size);
-          resolve(body.toString("utf8"));
-        });
-        incoming.on("error", (error) => reject(mapError(cutBy() ?? error, req.method, req.url, req.signal)));
-        incoming.on("aborted", () => reject(mapError(cutBy() ?? Object.assign(new Error("aborted"), { code: "ECONNRESET" }), req.method, req.url, req.signal)));
+      // With a Content-Length, bytes go straight into one buffer: a body then
+      // costs its size once, not chunks plus a concatenated copy.
+      const declared = Number(incoming.headers["content-length"]);
+      const whole = Number.isSafeInteger(declared) && declared > 0 && declared <= limitBytes ? Buffer.allocUnsafe(declared) : undefined;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      return pump(limitBytes, (chunk) => {
+        if (whole !== undefined && size + chunk.length <= whole.length) chunk.copy(whole, size);
+        else chunks.push(chunk);
+        size += chunk.length;
+      }).then(() => {
+        const body = whole !== undefined && chunks.length === 0 ? whole.subarray(0, size) : Buffer.concat(whole !== undefined ? [whole.subarray(0, size - sum(chunks)), ...chunks] : chunks, size);
+        return body.toString("utf8");
       });
+    },
+    stream(limitBytes, onChunk) {
+      return pump(limitBytes, onChunk);
     },
     async discard() {
       if (consumed) return;

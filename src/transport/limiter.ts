@@ -44,6 +44,7 @@ export function withOriginLimit(next: Transport, maxInFlight: number): Transport
     return {
       ...res,
       text: (limit) => res.text(limit).finally(release),
+      stream: (limit, onChunk) => res.stream(limit, onChunk).finally(release),
       discard: () => res.discard().finally(release),
     };
   };

@@ -11,12 +11,13 @@ import { withDeadline, REQUEST_TIMEOUT_CODE } from "./deadline.js";
 import { withRateLimit } from "./rate-limit.js";
 import { isTimeoutError, withRetry } from "./retry.js";
 import type { TraceEvent } from "./trace.js";
-import { headersFromRecord, type Transport, type TransportRequest, type TransportResponse } from "./types.js";
+import { fakeResponse } from "../../test/helpers/fake-response.js";
+import { type Transport, type TransportRequest, type TransportResponse } from "./types.js";
 
 const GET = (signal?: AbortSignal): TransportRequest => ({ method: "GET", url: new URL("https://r.example/v2/x/tags/list"), signal });
 
 function response(status: number, headers: Record<string, string> = {}, body: () => Promise<string> = async () => "{}"): TransportResponse {
-  return { status, headers: headersFromRecord(headers), url: new URL("https://r.example/v2/x/tags/list"), text: body, discard: async () => undefined };
+  return fakeResponse(status, headers, body, "https://r.example/v2/x/tags/list");
 }
 
 /** A body that never arrives: it settles only when the request's signal aborts. */

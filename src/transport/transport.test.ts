@@ -5,11 +5,12 @@ import { withRetry } from "./retry.js";
 import { withRedirects } from "./redirect.js";
 import { redactUrl, describeAuthorization } from "./trace.js";
 import { parseErrorBody } from "./registry-error.js";
-import { headersFromRecord, type Transport, type TransportRequest, type TransportResponse } from "./types.js";
+import { fakeResponse } from "../../test/helpers/fake-response.js";
+import { type Transport, type TransportRequest, type TransportResponse } from "./types.js";
 import { NetworkError, isRegtagsError } from "../errors.js";
 
 function response(status: number, headers: Record<string, string> = {}, url = "https://r.example/"): TransportResponse {
-  return { status, headers: headersFromRecord(headers), url: new URL(url), text: async () => "", discard: async () => undefined };
+  return fakeResponse(status, headers, "", url);
 }
 
 test("RL-2: Retry-After as seconds or HTTP date; past or invalid → undefined", () => {

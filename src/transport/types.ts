@@ -37,6 +37,12 @@ export interface TransportResponse {
   readonly url: URL;
   /** Reads the body as UTF-8, failing with a ProtocolError past `limitBytes`. */
   text(limitBytes: number): Promise<string>;
+  /**
+   * Hands the body to `onChunk` piece by piece as it arrives, failing with a
+   * ProtocolError past `limitBytes`: a large tag list is parsed without ever
+   * being held whole.
+   */
+  stream(limitBytes: number, onChunk: (chunk: Buffer) => void): Promise<void>;
   /** Discards the body so the connection can be reused. */
   discard(): Promise<void>;
 }
