@@ -50,6 +50,7 @@ export type {
 } from "./credentials/index.js";
 export type { TraceEvent, TraceListener } from "./transport/trace.js";
 export type { RetryOptions } from "./transport/retry.js";
+export type { RateLimitOptions } from "./transport/rate-limit.js";
 export { BUILTIN_PROFILES, findProfile } from "./profiles/profiles.js";
 export type { RegistryProfile } from "./profiles/profiles.js";
 export {
