@@ -34,12 +34,13 @@ export const REGISTRY_NAME: Readonly<Record<string, string>> = {
   "quay-2023": "quay.io",
   "quay-2024": "quay.io",
   // A name regtags has no profile for: it behaves as with any self-hosted registry.
-  "distribution-3": "registry.bench",
+  // distribution 3.1: sorted, `last` links, pages of 1000 with or without `n` (distribution#4844).
+  "distribution-3.1.0": "registry.bench",
 };
 
 /** The emulator profiles of the 1k/10k/100k workloads, and of the 1M ones. */
-export const EMULATOR_PROFILES = ["dockerhub", "ghcr", "quay-2023", "quay-2024", "distribution-3"] as const;
-export const MILLION_PROFILES = ["dockerhub", "distribution-3"] as const;
+export const EMULATOR_PROFILES = ["dockerhub", "ghcr", "quay-2023", "quay-2024", "distribution-3.1.0"] as const;
+export const MILLION_PROFILES = ["dockerhub", "distribution-3.1.0"] as const;
 
 /** The least a client must do to list every tag, by the registry's own rules. */
 export interface RequestRequirement {

@@ -1,6 +1,7 @@
 /**
  * CNCF distribution 3.1.0: as distribution-3, but `n` above 1000 answered 400
- * PAGINATION_NUMBER_INVALID instead of being clamped.
+ * PAGINATION_NUMBER_INVALID instead of being clamped, and a request without
+ * `n` gets a page of 1000 (the `tags.maxtags` default) with a Link.
  */
 import type { EmulatorProfile } from "../profile.js";
 import { QUIRKS } from "./common.js";
@@ -14,9 +15,10 @@ export const distribution310: EmulatorProfile = {
   source: [
     `${QUIRKS}: distribution 3.x (3.1.0: n > 1000 → 400 PAGINATION_NUMBER_INVALID)`,
     "distribution/distribution registry/handlers/tags.go (parsedMax > MaxTags → ErrorCodePaginationNumberInvalid)",
+    "https://github.com/distribution/distribution/issues/4844 (2026-04: v3.1.0 reduced the default to 1000; n=10000 → 400)",
   ],
   tags: {
     ...distribution3.tags,
-    paging: { ...distribution3.tags.paging, overMax: { status: 400, code: "PAGINATION_NUMBER_INVALID" } },
+    paging: { ...distribution3.tags.paging, defaultPageSize: 1000, overMax: { status: 400, code: "PAGINATION_NUMBER_INVALID" } },
   },
 };
