@@ -6,22 +6,13 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { isRegtagsError } from "./errors.js";
 import { formatReference, isLoopbackRegistry, parseReference } from "./reference/reference.js";
 import { parseChallenges, pickChallenge } from "./auth/challenge.js";
 import { type Scope, formatScope, parseScope, parseScopeList } from "./auth/scope.js";
 import { findNextLink, parseLinkHeader } from "./listing/link.js";
+import { returnsOrThrowsTyped } from "../test/helpers/typed-errors.js";
 
 const RUNS = 300;
-
-/** Calls `fn`; an exception must be a regtags error. */
-function returnsOrThrowsTyped(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(isRegtagsError(e), `threw a non-regtags error: ${String(e)}`);
-  }
-}
 
 const parsers: Array<[string, (input: string) => unknown]> = [
   ["parseReference", parseReference],

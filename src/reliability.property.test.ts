@@ -25,17 +25,10 @@ import { parseReference } from "./reference/reference.js";
 import { parseConfig } from "./cli/config.js";
 import { parseAuthJson, parseDockercfg, parseDockerConfig, normalizeAuthKey } from "./credentials/index.js";
 import { parseHelperOutput } from "./credentials/helper-protocol.js";
+import { returnsOrThrowsTyped } from "../test/helpers/typed-errors.js";
 
 const RUNS = 200;
 const NOW = Date.parse("2026-01-01T00:00:00Z");
-
-function returnsOrThrowsTyped(fn: () => unknown): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(isRegtagsError(e), `threw a non-regtags error: ${String(e)}`);
-  }
-}
 
 const parsers: Array<[string, (input: string) => unknown]> = [
   ["parseTokenResponse", (s) => parseTokenResponse(s, NOW, "token service https://a/token")],
