@@ -117,6 +117,20 @@ export class RegistryError extends RegtagsError {
   }
 }
 
+/**
+ * A request not sent because the registry's announced quota would make it wait
+ * longer than the cap on a wait (RL-1): the few requests left are spread over
+ * a reset far away. `retryAt` (epoch ms) is when the quota resets.
+ */
+export class RateLimitError extends RegtagsError {
+  override name = "RateLimitError" as const;
+  readonly retryAt: number;
+  constructor(message: string, retryAt: number) {
+    super("ERR_RATE_LIMITED", message);
+    this.retryAt = retryAt;
+  }
+}
+
 /** The server broke the protocol: a malformed header or body, a lying Link. */
 export class ProtocolError extends RegtagsError {
   override name = "ProtocolError" as const;
@@ -160,6 +174,26 @@ export class AbortedError extends RegtagsError {
   constructor(options?: { cause?: unknown }) {
     super("ERR_ABORTED", "interrupted", options);
   }
+}
+
+/**
+ * The same error with `subject: ` in front of its message, class, code and
+ * fields kept, for errors raised below the layer that knows which registry and
+ * repository they concern (a token service's answer). A copy: the original may
+ * be shared (one token fetch serves concurrent requests). Anything that is not
+ * a regtags error, an interruption, or a message that already starts with the
+ * subject is returned as is.
+ */
+export function withSubject(error: unknown, subject: string): unknown {
+  if (!isRegtagsError(error) || error.code === "ERR_ABORTED" || error.message.startsWith(`${subject}: `)) return error;
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as RegtagsError;
+  Object.assign(copy, error);
+  Object.defineProperties(copy, {
+    message: { value: `${subject}: ${error.message}`, writable: true, configurable: true },
+    stack: { value: error.stack, writable: true, configurable: true },
+    cause: { value: error, writable: true, configurable: true },
+  });
+  return copy;
 }
 
 /** Shortens untrusted text for a one-line message. */

@@ -19,7 +19,7 @@
  *     that origin directly, anonymously unless it is a registry with
  *     credentials of its own (TOK-10).
  */
-import { AuthError, CredentialsError } from "../errors.js";
+import { AuthError, CredentialsError, withSubject } from "../errors.js";
 import { isLoopbackRegistry } from "../reference/reference.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
 import type { Transport, TransportRequest, TransportResponse } from "../transport/types.js";
@@ -82,7 +82,7 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
     } catch (error) {
       // A broken credentials file matters only once the registry asks for
       // credentials: a registry that reads anonymously is listed anyway.
-      if (challenge !== undefined) throw error;
+      if (challenge !== undefined) throw withSubject(error, subjectOf(origin, req));
       return { headers: {}, final: false, credential: undefined };
     }
     if (credential?.kind === "registry-token") {
@@ -97,16 +97,14 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
     // TOK-10: a token obtained with a registry's credentials stays with that registry.
     const key = { ...tokenKeyFor(challenge, req), principal: credential === undefined ? "" : (options.registryForOrigin(origin) ?? "") };
     // A refresh token is worth as much as a password: neither goes to a plain-http realm elsewhere than loopback.
-    if ((credential?.kind === "basic" || credential?.kind === "identity-token") && !options.allowInsecureRealm) assertRealmSafe(key.realm);
+    if ((credential?.kind === "basic" || credential?.kind === "identity-token") && !options.allowInsecureRealm) assertRealmSafe(key.realm, subjectOf(origin, req));
     let got;
     try {
       got = await cache.get(key, () => fetchToken(next, key, credential, { now: options.now ?? Date.now, signal: req.signal }));
     } catch (error) {
-      // Name what was being opened: the token service alone does not tell the user which repository.
-      if (error instanceof AuthError) {
-        throw new AuthError(`${subjectOf(origin, req)}: ${error.message}`, { ...(error.status !== undefined ? { status: error.status } : {}), rejected: error.code === "ERR_AUTH_FAILED" });
-      }
-      throw error;
+      // Name what was being opened: the token service alone does not tell the user
+      // which registry and repository (a 101, a bad body, a reset at the realm alike).
+      throw withSubject(error, subjectOf(origin, req));
     }
     const { grant, fetched } = got;
     trace?.({
@@ -130,7 +128,7 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
   const tokenKeyFor = (challenge: Challenge, req: TransportRequest): TokenKey => {
     const realm = challenge.params["realm"];
     if (realm === undefined || realm === "") {
-      throw new AuthError(`${req.url.host}: Bearer challenge without a realm; the registry's WWW-Authenticate header is unusable`);
+      throw new AuthError(`${subjectOf(req.url.origin, req)}: Bearer challenge without a realm from ${req.url.host}; the registry's WWW-Authenticate header is unusable`);
     }
     const needed = req.auth?.scopes ?? [];
     return { realm, service: challenge.params["service"] ?? "", scopes: mergeScopes(needed, challenge, trace, req.url.host) };
@@ -165,7 +163,7 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
       const challenge = pickChallenge(parsed) ?? knownChallenges.get(origin);
       await res.discard();
       if (challenge === undefined) {
-        throw new AuthError(`${req.url.host}: 401 Unauthorized without a usable WWW-Authenticate challenge at ${redactUrl(req.url)}`, { status: 401 });
+        throw new AuthError(`${subjectOf(origin, req)}: 401 Unauthorized without a usable WWW-Authenticate challenge at ${redactUrl(req.url)}`, { status: 401 });
       }
       const learnt = knownChallenges.get(origin) === undefined;
       knownChallenges.set(origin, challenge);
@@ -226,7 +224,7 @@ function repositoryOf(req: TransportRequest): string | undefined {
   return undefined;
 }
 
-function assertRealmSafe(realm: string): void {
+function assertRealmSafe(realm: string, subject: string): void {
   let url: URL;
   try {
     url = new URL(realm);
@@ -235,7 +233,7 @@ function assertRealmSafe(realm: string): void {
   }
   if (url.protocol === "http:" && !isLoopbackRegistry(url.host)) {
     throw new CredentialsError(
-      `refusing to send credentials to the plain-http token realm ${redactUrl(url)}; use an https realm or pass --allow-insecure-realm`,
+      `${subject}: refusing to send credentials to the plain-http token realm ${redactUrl(url)}; use an https realm or pass --allow-insecure-realm`,
     );
   }
 }

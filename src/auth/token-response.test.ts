@@ -57,3 +57,24 @@ test("TOK-7: cache per realm+service+sorted scopes, one fetch for concurrent cal
   cache.invalidate(key, "t3");
   assert.equal(cache.peek(key), undefined);
 });
+
+test("issue 10: a token with CR/LF (or any character a header cannot carry) is a protocol error that never quotes it", () => {
+  for (const [token, what] of [
+    ["abc\r\nX-Injected: 1", "a carriage return (CR) at offset 3"],
+    ["abc\ndef", "a line feed (LF) at offset 3"],
+    ["ab cd", "a space at offset 2"],
+    ["t\u0000", "a NUL at offset 1"],
+    ["tök", "the character U+00F6 at offset 1"],
+  ]) {
+    assert.throws(
+      () => parseTokenResponse(JSON.stringify({ token }), now, "token service https://auth.example/token"),
+      (error: unknown) => {
+        assert.ok(isRegtagsError(error) && error.code === "ERR_PROTOCOL");
+        assert.equal(error.message, `token service https://auth.example/token: the token holds ${what}, which an HTTP header cannot carry; the token service is broken`);
+        return true;
+      },
+    );
+  }
+  // JWTs and opaque tokens of visible ASCII pass as they are.
+  assert.equal(parseTokenResponse('{"token":"eyJhbGciOiJFUzI1NiJ9.e30.sig-_~+/="}', now, "t").token, "eyJhbGciOiJFUzI1NiJ9.e30.sig-_~+/=");
+});

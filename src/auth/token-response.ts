@@ -39,6 +39,12 @@ export function parseTokenResponse(body: string, receivedAt: number, where: stri
   if (token === undefined) {
     throw new ProtocolError(`${where}: token response has neither "token" nor "access_token"`);
   }
+  // The token goes into an Authorization header as is (RFC 6750 §2.1, b64token): a
+  // CR/LF would split the header, so one outside visible ASCII is refused, unquoted.
+  const bad = /[^\x21-\x7e]/.exec(token);
+  if (bad !== null) {
+    throw new ProtocolError(`${where}: the token holds ${describeChar(bad[0])} at offset ${bad.index}, which an HTTP header cannot carry; the token service is broken`);
+  }
   const expiresIn = fields["expires_in"];
   const announced = typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0;
   const lifetimeSeconds = announced ? expiresIn : DEFAULT_TOKEN_LIFETIME_SECONDS;
@@ -59,4 +65,10 @@ export function parseTokenResponse(body: string, receivedAt: number, where: stri
     expiresAt: issuedAt + lifetimeSeconds * 1000,
     ...(refreshToken !== undefined ? { refreshToken } : {}),
   };
+}
+
+/** "a line feed (LF)", "a space", "U+00E9": names a character without printing it. */
+function describeChar(char: string): string {
+  const names: Record<string, string> = { "\r": "a carriage return (CR)", "\n": "a line feed (LF)", " ": "a space", "\t": "a tab", "\0": "a NUL" };
+  return names[char] ?? `the character U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
 }

@@ -167,11 +167,25 @@ export function reportError(error: unknown, debug: boolean): number {
   return known ? EXIT_CODES[code as keyof typeof EXIT_CODES] : EXIT_INTERNAL;
 }
 
+/**
+ * Fail closed (issue 10): the event loop drained while the command's promise
+ * was still pending, so nothing will ever finish it (a request or a wait that
+ * no event settles). Whatever was printed is not a whole answer: exit 1, never 0.
+ */
+let finished = false;
+process.once("beforeExit", () => {
+  if (finished) return;
+  process.stderr.write("regtags: internal error: the command ended with work pending (a request or a wait that nothing will complete), so its output is incomplete; please report it with --debug output\n");
+  process.exitCode = EXIT_INTERNAL;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
+    finished = true;
     process.exitCode = finalExitCode(code);
   },
   (error: unknown) => {
+    finished = true;
     process.exitCode = reportError(error, false);
   },
 );

@@ -5,7 +5,7 @@
  * decorators add. node:http loads in about a tenth of the time the undici
  * package takes, which is most of a short listing's wall time.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { AbortedError, NetworkError, ProtocolError } from "../errors.js";
@@ -45,6 +45,9 @@ const TLS_ERROR_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
+/** Interim 1xx answers tolerated before the final response (a server could send them forever). */
+const MAX_INTERIM_RESPONSES = 20;
+
 /** Our own timeout failures, mapped like system errors. */
 const CONNECT_TIMEOUT = "ETIMEDOUT_CONNECT";
 const IDLE_TIMEOUT = "ETIMEDOUT_IDLE";
@@ -68,15 +71,27 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
     new Promise<TransportResponse>((resolve, reject) => {
       if (req.signal?.aborted) return reject(new AbortedError({ cause: req.signal.reason }));
       const https = req.url.protocol === "https:";
-      const outgoing = (https ? httpsRequest : httpRequest)(req.url, {
-        method: req.method,
-        headers: { "user-agent": userAgent, ...req.headers },
-        agent: https ? agents["https:"] : agents["http:"],
-        ...(req.signal !== undefined ? { signal: req.signal } : {}),
-      });
+      const where = `${req.method} ${req.url.origin}${req.url.pathname}`;
+      let outgoing: ClientRequest;
+      try {
+        outgoing = (https ? httpsRequest : httpRequest)(req.url, {
+          method: req.method,
+          headers: { "user-agent": userAgent, ...req.headers },
+          agent: https ? agents["https:"] : agents["http:"],
+          ...(req.signal !== undefined ? { signal: req.signal } : {}),
+        });
+      } catch (error) {
+        // Node refuses a header value with CR/LF (ERR_INVALID_CHAR) before anything is sent.
+        return reject(mapError(error, req.method, req.url, req.signal));
+      }
       let settled = false;
+      /** An error after the response arrived: it explains a body cut short (a parse error mid-body). */
+      let lateError: Error | undefined;
       const fail = (error: unknown) => {
-        if (settled) return;
+        if (settled) {
+          lateError ??= error as Error;
+          return;
+        }
         settled = true;
         reject(mapError(error, req.method, req.url, req.signal));
       };
@@ -91,10 +106,31 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
         socket.once(https ? "secureConnect" : "connect", () => clearTimeout(timer));
         socket.once("close", () => clearTimeout(timer));
       });
+      // Fail closed (issue 10): every way an exchange can end without a usable
+      // response rejects. Unhandled, a 101 makes node:http drop the socket and
+      // emit nothing, and the listing's promise never settles.
+      const switched = (what: string) => (incoming: IncomingMessage, socket: Socket) => {
+        socket.destroy();
+        fail(new ProtocolError(`${where}: the server answered ${incoming.statusCode ?? "?"} ${what} to a plain request; regtags never asks for that, so the registry or a proxy in front of it is broken`));
+      };
+      outgoing.on("upgrade", switched("Switching Protocols"));
+      outgoing.on("connect", switched("(a CONNECT tunnel)")); // node:http emits it instead of "upgrade" for a 2xx to CONNECT
+      // 1xx interim answers come before the real one (RFC 9110 §15.2) and are skipped, a bounded number of them.
+      let interim = 0;
+      outgoing.on("information", () => {
+        if (++interim > MAX_INTERIM_RESPONSES) outgoing.destroy(new ProtocolError(`${where}: more than ${MAX_INTERIM_RESPONSES} interim 1xx responses and no final one`));
+      });
+      outgoing.on("close", () => fail(Object.assign(new Error("the connection closed without a response"), { code: "ECONNRESET" })));
       outgoing.on("response", (incoming: IncomingMessage) => {
+        if ((incoming.statusCode ?? 0) < 200) {
+          // A 1xx that node:http hands over as final (a 101 without Upgrade) has no body or meaning here.
+          fail(new ProtocolError(`${where}: the server answered ${incoming.statusCode ?? "no status"} as its final response; a 1xx status is never an answer (RFC 9110 §15.2)`));
+          outgoing.destroy();
+          return;
+        }
         if (settled) return;
         settled = true;
-        resolve(wrapResponse(incoming, req, () => cutBy));
+        resolve(wrapResponse(incoming, req, () => cutBy ?? lateError));
       });
       outgoing.end(req.body);
     });
@@ -116,6 +152,20 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest, cutBy: (
     (record[name] ??= []).push(incoming.rawHeaders[i + 1]!);
   }
   let consumed = false;
+  // Watched from the start: a connection that breaks before anyone reads the
+  // body emits nothing later, and a reader that came late would wait forever.
+  let broken: Error | undefined;
+  let onBroken: ((error: Error) => void) | undefined;
+  const breakOff = (error: unknown) => {
+    broken ??= mapError(cutBy() ?? error, req.method, req.url, req.signal);
+    onBroken?.(broken);
+  };
+  const reset = () => Object.assign(new Error("aborted"), { code: "ECONNRESET" });
+  incoming.on("error", breakOff);
+  incoming.on("aborted", () => breakOff(reset()));
+  incoming.on("close", () => {
+    if (!incoming.complete) breakOff(reset());
+  });
   /** Feeds the body to `onChunk`; fails past `limitBytes`, on a reset or a cut. */
   const pump = (limitBytes: number, onChunk: (chunk: Buffer) => void): Promise<void> => {
     consumed = true;
@@ -127,6 +177,8 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest, cutBy: (
         failed = true;
         reject(error);
       };
+      if (broken !== undefined && !incoming.complete) return fail(broken);
+      onBroken = fail;
       incoming.on("data", (chunk: Buffer) => {
         if (failed) return;
         if (size + chunk.length > limitBytes) {
@@ -151,8 +203,6 @@ function wrapResponse(incoming: IncomingMessage, req: TransportRequest, cutBy: (
       incoming.on("end", () => {
         if (!failed) resolve();
       });
-      incoming.on("error", (error) => fail(mapError(cutBy() ?? error, req.method, req.url, req.signal)));
-      incoming.on("aborted", () => fail(mapError(cutBy() ?? Object.assign(new Error("aborted"), { code: "ECONNRESET" }), req.method, req.url, req.signal)));
     });
   };
   return {
@@ -212,6 +262,8 @@ export function mapError(error: unknown, method: string, url: URL, signal: Abort
   const code = errorCode(error);
   const detail = (error as Error)?.message ?? String(error);
   const where = `${method} ${url.origin}${url.pathname}`;
+  const violation = protocolViolation(error, code, where);
+  if (violation !== undefined) return violation;
   if (TLS_ERROR_CODES.has(code) || /^ERR_SSL_|^ERR_TLS_|CERT/.test(code)) {
     return new NetworkError(
       "ERR_TLS",
@@ -235,4 +287,26 @@ export function mapError(error: unknown, method: string, url: URL, signal: Abort
     cause: error,
     systemCode: code,
   });
+}
+
+/**
+ * A response that is not HTTP/1.1 as llhttp reads it (HPE_*: a garbage status
+ * line, a malformed header, a duplicate Content-Length, a broken chunk, headers
+ * past 16 KiB), or a header value node:http refuses to send (ERR_INVALID_CHAR:
+ * a token with CR/LF): a protocol error (exit 5), not a network error. Sending
+ * the same request again earns the same answer, so it is never retried. A body
+ * cut short by the connection closing (HPE_INVALID_EOF_STATE) stays a network
+ * error, like a reset.
+ */
+function protocolViolation(error: unknown, code: string, where: string): ProtocolError | undefined {
+  // llhttp's reason ("Duplicate Content-Length") and node's messages are fixed texts, never server bytes.
+  const said = [(error as { reason?: unknown })?.reason, (error as Error)?.message].find((text): text is string => typeof text === "string" && /^[\x20-\x7e]{1,120}$/.test(text));
+  const why = said === undefined ? code : `${said.replace(/^Parse Error: /, "")}, ${code}`;
+  if (code.startsWith("HPE_") && code !== "HPE_INVALID_EOF_STATE") {
+    return new ProtocolError(`${where}: the response is not valid HTTP/1.1 (${why}); the registry or a proxy in front of it is broken`, { cause: error });
+  }
+  if (code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN" || code === "ERR_UNESCAPED_CHARACTERS") {
+    return new ProtocolError(`${where}: not sent: a header or the path holds a character HTTP forbids (${why}); a value the registry or its token service sent cannot be passed on`, { cause: error });
+  }
+  return undefined;
 }
