@@ -61,6 +61,7 @@ export {
   CredentialsError,
   AuthError,
   RegistryError,
+  RateLimitError,
   ProtocolError,
   NetworkError,
   IncompleteListError,

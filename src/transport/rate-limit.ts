@@ -14,8 +14,9 @@
  * pull quota does not shrink with tag listings or HEAD requests (neither counts
  * as a pull), so it is shown and never slows regtags down.
  */
+import { RateLimitError } from "../errors.js";
 import { redactUrl, type TraceListener } from "./trace.js";
-import type { ResponseHeaders, Transport } from "./types.js";
+import type { ResponseHeaders, Transport, TransportRequest } from "./types.js";
 
 export interface RateLimitInfo {
   /** Requests allowed per window, when the registry says. */
@@ -102,7 +103,7 @@ export interface RateLimitOptions {
 export interface RateLimitDeps {
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   now: () => number;
-  /** Cap on one wait (the retry cap). */
+  /** Cap on one wait (the retry cap); a longer one fails at once with RateLimitError. */
   maxWaitMs: number;
   onTrace?: TraceListener | undefined;
 }
@@ -123,8 +124,17 @@ export function withRateLimit(next: Transport, options: RateLimitOptions, deps: 
 
   const reserveOf = (info: RateLimitInfo) => options.reserve ?? Math.max(5, Math.ceil((info.limit ?? 0) / 10));
 
-  /** How long to wait before the next request to `origin`, 0 when not pacing. */
-  const waitFor = (origin: string): number => {
+  /**
+   * How long to wait before the next request to `origin`, 0 when not pacing.
+   * A wait past the cap (--retry-max-wait) is not waited, nor shortened: a
+   * quota with a few requests left and a reset days away would otherwise slow
+   * every later request down to the cap (69 days for a long listing), and
+   * shortening it would only run into the 429 the pacing avoids. The request
+   * fails at once with RateLimitError saying when the quota resets, as a long
+   * Retry-After does.
+   */
+  const waitFor = (req: TransportRequest): number => {
+    const origin = req.url.origin;
     const state = states.get(origin);
     if (!pace || state === undefined || !state.consuming) return 0;
     const { info } = state;
@@ -135,7 +145,15 @@ export function withRateLimit(next: Transport, options: RateLimitOptions, deps: 
     const spacing = untilReset / (info.remaining + 1);
     // Nothing left: wait for the reset itself; else space what is left over the time to it.
     const slot = info.remaining === 0 ? now + untilReset : Math.max(now, state.lastSlot + spacing);
-    const wait = Math.min(deps.maxWaitMs, slot - now);
+    const wait = slot - now;
+    if (wait > deps.maxWaitMs) {
+      const resetAt = now + untilReset;
+      const left = `${info.remaining}${info.limit !== undefined ? ` of ${info.limit}` : ""} requests left`;
+      throw new RateLimitError(
+        `${req.method} ${redactUrl(req.url)}: not sent: ${req.url.host} has ${left} until its quota resets in ${formatSeconds(untilReset / 1000)}, and staying under it means waiting ${formatSeconds(wait / 1000)} first, longer than the ${formatSeconds(deps.maxWaitMs / 1000)} cap on a wait (--retry-max-wait); retry after ${new Date(resetAt).toISOString()}`,
+        resetAt,
+      );
+    }
     state.lastSlot = now + wait;
     if (!state.announced && wait > 0) {
       state.announced = true;
@@ -148,7 +166,7 @@ export function withRateLimit(next: Transport, options: RateLimitOptions, deps: 
   };
 
   return async (req) => {
-    const wait = waitFor(req.url.origin);
+    const wait = waitFor(req);
     if (wait > 0) await deps.sleep(wait, req.signal);
     const res = await next(req);
     const info = parseRateLimit(res.headers, deps.now());
