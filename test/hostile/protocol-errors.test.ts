@@ -82,3 +82,35 @@ describe("the token service", { concurrency: true }, () => {
     assert.equal(server.requestsTo("/token").length, 1);
   });
 });
+
+describe("auth errors name the registry and the repository", { concurrency: true }, () => {
+  const cases: ReadonlyArray<readonly [string, (url: string) => string, number, (url: string) => string]> = [
+    [
+      "a Bearer challenge without a realm",
+      () => respond(401, "Unauthorized", { "www-authenticate": 'Bearer service="hostile.test"' }),
+      3,
+      (url) => `regtags: r.test/${REPO}: Bearer challenge without a realm from ${url.slice(7)}; the registry's WWW-Authenticate header is unusable`,
+    ],
+    [
+      "a 401 without any challenge",
+      () => respond(401, "Unauthorized"),
+      3,
+      (url) => `regtags: r.test/${REPO}: 401 Unauthorized without a usable WWW-Authenticate challenge at ${url}/v2/${REPO}/tags/list?n=1000`,
+    ],
+    [
+      "a realm that is not a URL",
+      () => respond(401, "Unauthorized", { "www-authenticate": 'Bearer realm="not a url",service="hostile.test"' }),
+      5,
+      () => `regtags: r.test/${REPO}: the registry's Bearer realm "not a url" is not a URL`,
+    ],
+  ];
+  for (const [what, answer, code, message] of cases) {
+    test(what, async () => {
+      const server = await startHostileServer((_, self) => answer(self.url), { maxRequests: 10 });
+      servers.push(server);
+      const result = await runCli(["ls", "--endpoint", `r.test=${server.url}`, `r.test/${REPO}`], { timeoutMs: 30_000 });
+      assert.equal(result.code, code, result.stderr);
+      assert.deepEqual(lines(result.stderr), [message(server.url)]);
+    });
+  }
+});
