@@ -82,7 +82,8 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
     } catch (error) {
       // A broken credentials file matters only once the registry asks for
       // credentials: a registry that reads anonymously is listed anyway.
-      if (challenge !== undefined) throw withSubject(error, subjectOf(origin, req));
+      // Its message names the file or helper (credentials/ words it; left as it is).
+      if (challenge !== undefined) throw error;
       return { headers: {}, final: false, credential: undefined };
     }
     if (credential?.kind === "registry-token") {
