@@ -5,7 +5,7 @@
  * decorators add. node:http loads in about a tenth of the time the undici
  * package takes, which is most of a short listing's wall time.
  */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { AbortedError, NetworkError, ProtocolError } from "../errors.js";
@@ -72,18 +72,12 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
       if (req.signal?.aborted) return reject(new AbortedError({ cause: req.signal.reason }));
       const https = req.url.protocol === "https:";
       const where = `${req.method} ${req.url.origin}${req.url.pathname}`;
-      let outgoing: ClientRequest;
-      try {
-        outgoing = (https ? httpsRequest : httpRequest)(req.url, {
-          method: req.method,
-          headers: { "user-agent": userAgent, ...req.headers },
-          agent: https ? agents["https:"] : agents["http:"],
-          ...(req.signal !== undefined ? { signal: req.signal } : {}),
-        });
-      } catch (error) {
-        // Node refuses a header value with CR/LF (ERR_INVALID_CHAR) before anything is sent.
-        return reject(mapError(error, req.method, req.url, req.signal));
-      }
+      const outgoing = (https ? httpsRequest : httpRequest)(req.url, {
+        method: req.method,
+        headers: { "user-agent": userAgent, ...req.headers },
+        agent: https ? agents["https:"] : agents["http:"],
+        ...(req.signal !== undefined ? { signal: req.signal } : {}),
+      });
       let settled = false;
       /** An error after the response arrived: it explains a body cut short (a parse error mid-body). */
       let lateError: Error | undefined;
@@ -133,6 +127,9 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
         resolve(wrapResponse(incoming, req, () => cutBy ?? lateError));
       });
       outgoing.end(req.body);
+    }).catch((error: unknown) => {
+      // What the executor threw: node refuses a header value with CR/LF (ERR_INVALID_CHAR) before sending.
+      throw mapError(error, req.method, req.url, req.signal);
     });
 
   return {
