@@ -45,11 +45,13 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
 
 export const EXIT_CODE_HELP = `Exit codes:
   0    every tag listed
-  1    unexpected error (a bug: please report it with --debug output)
+  1    unexpected error, or the command ended with work pending (a bug: please
+       report it with --debug output)
   2    usage error or invalid image reference
   3    needs login or access denied, or a credentials file/helper cannot be used
   4    repository not found
-  5    registry or protocol error, or still rate limited after retries
+  5    registry or protocol error (a response that is not HTTP/1.1, a 101), or
+       rate limited (still after retries, or a quota that resets too late)
   6    network or TLS error
   7    incomplete list (pagination loop, page cap)
   8    credentials rejected (wrong user name, password or token)
