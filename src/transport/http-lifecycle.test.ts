@@ -51,7 +51,7 @@ test("a header value with CR/LF is refused before sending: a ProtocolError, not 
     assert.ok(error instanceof ProtocolError, String(error));
     assert.equal(
       error.message,
-      `GET ${server.url}/v2/: not sent: a header or the path holds a character HTTP forbids (Invalid character in header content ["authorization"], ERR_INVALID_CHAR); a value the registry or its token service sent cannot be passed on`,
+      `GET ${server.url}/v2/: not sent: a header or the path holds a character HTTP forbids (Invalid character in header content ["authorization"], ERR_INVALID_CHAR); a token or credential with a line break or another control character cannot be sent`,
     );
     assert.equal(server.heads(), 0);
   } finally {

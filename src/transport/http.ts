@@ -303,7 +303,7 @@ function protocolViolation(error: unknown, code: string, where: string): Protoco
     return new ProtocolError(`${where}: the response is not valid HTTP/1.1 (${why}); the registry or a proxy in front of it is broken`, { cause: error });
   }
   if (code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN" || code === "ERR_UNESCAPED_CHARACTERS") {
-    return new ProtocolError(`${where}: not sent: a header or the path holds a character HTTP forbids (${why}); a value the registry or its token service sent cannot be passed on`, { cause: error });
+    return new ProtocolError(`${where}: not sent: a header or the path holds a character HTTP forbids (${why}); a token or credential with a line break or another control character cannot be sent`, { cause: error });
   }
   return undefined;
 }
