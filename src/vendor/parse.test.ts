@@ -83,3 +83,8 @@ test("wrong shapes are protocol errors naming the page", () => {
     assert.throws(parse, (e: unknown) => isRegtagsError(e) && e.code === "ERR_PROTOCOL" && /hub page/.test((e as Error).message));
   }
 });
+
+test("Docker Hub's next from https to http is refused, naming the page", () => {
+  const body = JSON.stringify({ next: "http://hub.docker.com/v2/namespaces/library/repositories/ubuntu/tags?page=2", results: [] });
+  assert.throws(() => parseDockerHubTagsPage(body, hubUrl, "docker.io/library/ubuntu: GET u"), (e: unknown) => isRegtagsError(e) && e.code === "ERR_PROTOCOL" && /^docker\.io\/library\/ubuntu: GET u: refusing the next page from https to http/.test((e as Error).message));
+});
