@@ -35,7 +35,7 @@ import { redactUrl, type TraceListener } from "../transport/trace.js";
 import type { Transport, TransportRequest, TransportResponse } from "../transport/types.js";
 import { BudgetMeter, DEFAULT_LISTING_BUDGET, type ListingBudget } from "./budget.js";
 import { findNextLink } from "./link.js";
-import { ListBodyParser, type StreamedListBody } from "./list-body-stream.js";
+import { ListBodyParser, MAX_REPOSITORY_LENGTH, type StreamedListBody } from "./list-body-stream.js";
 import { RangeAnomaly, midpoint, walkRanges } from "./ranges.js";
 import { droppedTagsWarning } from "./tag-grammar.js";
 
@@ -182,7 +182,13 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
   } finally {
     // One warning per listing, however it ended; never the entries themselves (they may hold escapes).
     const count = dropped.size + droppedUnread;
-    if (count > 0) trace?.({ type: "warning", message: droppedTagsWarning(params.subject, `"${params.field}"`, count) });
+    if (count > 0) {
+      const message =
+        params.field === "tags"
+          ? droppedTagsWarning(params.subject, `"tags"`, count)
+          : `${params.subject}: dropped ${count} entries of "repositories" longer than ${MAX_REPOSITORY_LENGTH} characters, which no registry names; they are not listed`;
+      trace?.({ type: "warning", message });
+    }
   }
 
   async function* walkLinks(): AsyncGenerator<ListPage, void, undefined> {
