@@ -53,6 +53,27 @@ export const MAX_DEPTH = 16;
  */
 export const MAX_REPOSITORY_LENGTH = 4096;
 
+/**
+ * Whether JSON text nests deeper than `max` (strings skipped), for parsers that
+ * hand a capped body to JSON.parse: 16 MiB of `[` costs it about 700 MB.
+ * Linear; says nothing about whether the text is JSON.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === BACKSLASH) i++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > max) return true;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** A JSON escape takes at most 6 bytes (`\uXXXX`) per UTF-16 code unit: past this many raw bytes a string is longer than `chars`. */
 const rawBytesFor = (chars: number) => chars * 6;
 /** Longest wanted key: "repositories". */

@@ -10,7 +10,7 @@
  * list of strings is a ProtocolError.
  */
 import { ProtocolError, truncate } from "../errors.js";
-import { MAX_REPOSITORY_LENGTH } from "./list-body-stream.js";
+import { MAX_DEPTH, MAX_REPOSITORY_LENGTH, nestsDeeperThan } from "./list-body-stream.js";
 import { isTag } from "./tag-grammar.js";
 
 export interface TagsBody {
@@ -44,6 +44,7 @@ export function parseCatalogBody(text: string, where: string): CatalogBody {
 }
 
 function parseListBody(text: string, where: string, field: "tags" | "repositories", what: string) {
+  if (nestsDeeperThan(text, MAX_DEPTH)) throw new ProtocolError(`${where}: the JSON nests deeper than ${MAX_DEPTH} levels, more than any ${what} needs`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

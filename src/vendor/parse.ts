@@ -18,10 +18,13 @@
  */
 import { ProtocolError, truncate } from "../errors.js";
 import { refuseDowngrade } from "../listing/link.js";
+import { MAX_DEPTH, nestsDeeperThan } from "../listing/list-body-stream.js";
 import { isTag } from "../listing/tag-grammar.js";
 import type { DetailsPage, TagDetails } from "./types.js";
 
 function parseJson(text: string, where: string): unknown {
+  // Vendor pages nest at most five deep (GitHub's metadata.container.tags).
+  if (nestsDeeperThan(text, MAX_DEPTH)) throw new ProtocolError(`${where}: the JSON nests deeper than ${MAX_DEPTH} levels, more than any tags API page needs`);
   try {
     return JSON.parse(text);
   } catch {
