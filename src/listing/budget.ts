@@ -45,9 +45,14 @@ export class BudgetMeter {
     }
   }
 
+  /** Whether the budget allows holding `entries`. */
+  holds(entries: number): boolean {
+    return entries <= this.budget.maxEntries;
+  }
+
   /** `entries` is what the listing would hold after the page at hand. */
   checkEntries(entries: number): void {
-    if (entries > this.budget.maxEntries) {
+    if (!this.holds(entries)) {
       const listed = this.partial();
       throw new IncompleteListError(
         `${this.subject}: stopped at the listing's budget of ${this.budget.maxEntries} ${this.noun} with ${listed.length} listed; the next page would pass it; raise --max-tags to go on`,

@@ -119,9 +119,10 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
       seen.add(entry);
       fresh.push(entry);
     }
-    if (seen.size + dropped.size > (params.budget ?? DEFAULT_LISTING_BUDGET).maxEntries) {
+    const holding = seen.size + dropped.size;
+    if (!meter.holds(holding)) {
       for (const entry of fresh) seen.delete(entry); // the partial list is what was yielded
-      meter.checkEntries(seen.size + dropped.size + fresh.length);
+      meter.checkEntries(holding);
     }
     return fresh;
   };
