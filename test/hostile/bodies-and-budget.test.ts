@@ -29,7 +29,10 @@ before(() => {
   writeFileSync(PEAK_HOOK, 'import { writeSync } from "node:fs";\nprocess.on("exit", () => { try { writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });\n');
 });
 after(() => {
-  for (const server of servers) server.close();
+  for (const server of servers) {
+    server.close();
+    server.closeAllConnections();
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 

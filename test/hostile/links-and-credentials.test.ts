@@ -62,7 +62,10 @@ before(() => {
   tls = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
 });
 after(() => {
-  for (const server of servers) server.close();
+  for (const server of servers) {
+    server.close();
+    server.closeAllConnections();
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
