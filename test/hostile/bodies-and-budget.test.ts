@@ -187,3 +187,25 @@ test("tags outside the grammar are dropped (one warning per listing); a dropped 
     `/v2/team/app/tags/list?n=3&last=${new URLSearchParams({ x: all[5]! }).toString().slice(2)}`,
   ]);
 });
+
+test("--parallel: concurrent ranges drop invalid tags too, each counted once however often the ranges fetch it", async () => {
+  const valid = Array.from({ length: 300 }, (_, i) => `v${String(i).padStart(3, "0")}`);
+  const invalid = Array.from({ length: 30 }, (_, i) => `v${String(i * 10).padStart(3, "0")}\u001b[${i}m`);
+  const all = [...valid, ...invalid].sort(); // code-unit order, as `last` compares
+  const reg = await registry((url, res) => {
+    const last = url.searchParams.get("last");
+    const n = Number(url.searchParams.get("n") ?? "100");
+    const from = last === null ? 0 : all.findIndex((t) => t > last);
+    const page = from < 0 ? [] : all.slice(from, from + n);
+    const more = from >= 0 && from + n < all.length;
+    const link = more ? { link: `</v2/team/app/tags/list?${new URLSearchParams({ n: String(n), last: page.at(-1)! })}>; rel="next"` } : {};
+    res.writeHead(200, { "content-type": "application/json", ...link }).end(JSON.stringify({ tags: page }));
+  });
+  const run = await runMeasured(["ls", "--page-size", "20", "--parallel", "4", reg.name]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, `${valid.join("\n")}\n`);
+  const lines = oneLine(run.stderr);
+  assert.match(lines[0]!, /the registry sorts by name and honours any last=; listing 4 ranges concurrently$/);
+  assert.equal(lines.at(-1), `regtags: warning: ${reg.name}: dropped 30 entries of "tags" that are not tags by the distribution spec's grammar ([a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}); they are not listed`);
+  assert.equal(lines.length, 2);
+});
