@@ -23,6 +23,7 @@ import { fetchTagDigests, type TagDigest } from "./listing/digests.js";
 import { fetchTagDetails } from "./vendor/fetch-details.js";
 import type { TagDetails } from "./vendor/types.js";
 import { listTagPages, type TagPage } from "./listing/list-tags.js";
+import { DEFAULT_LISTING_BUDGET, type ListingBudget } from "./listing/budget.js";
 import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, parseRegistryName, type Reference } from "./reference/reference.js";
 import { createHttpTransport, NOT_TLS_CODES } from "./transport/http.js";
@@ -66,6 +67,21 @@ export interface ClientOptions {
   parallel?: number;
   /** Cap on each tags page body in bytes. @default 256 MiB */
   maxPageBytes?: number;
+  /**
+   * Cap on the distinct tags (or catalog repositories) one listing holds,
+   * across all its pages, vendor tag APIs included. Past it the listing stops
+   * with IncompleteListError (exit 7; see {@link allowPartial}) instead of
+   * growing until the heap gives out on a server whose pages never end.
+   * @default 2000000 — about 250 MB of heap for short tags, well inside Node's default heap
+   */
+  maxTags?: number;
+  /**
+   * Cap on the page bytes one listing receives, across all its pages (bodies
+   * are parsed as they arrive, so this bounds time and traffic more than
+   * memory). Past it: IncompleteListError, as for {@link maxTags}.
+   * @default 2 GiB — ten times the largest real listing we know of
+   */
+  maxListBytes?: number;
   /**
    * Retries of GET/HEAD on 408, 429, 5xx, resets and timeouts (a timeout only
    * once). @default { attempts: 4, baseDelayMs: 500, maxDelayMs: 60000 }
@@ -208,6 +224,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
   });
   const onTrace = options.onTrace;
+  const budget: ListingBudget = { maxEntries: options.maxTags ?? DEFAULT_LISTING_BUDGET.maxEntries, maxBytes: options.maxListBytes ?? DEFAULT_LISTING_BUDGET.maxBytes };
   let base: Transport = withDeadline(http.send, options.requestTimeoutMs ?? 60_000);
   if (onTrace !== undefined) base = withTrace(base, onTrace);
   base = withOriginLimit(base, options.maxConcurrentPerOrigin ?? 8);
@@ -300,6 +317,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         pageSize: pageSize ?? undefined,
         maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
         bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
+        budget,
         parallel: listOptions.parallel ?? options.parallel ?? 1,
         alwaysLinks: profile?.alwaysLinks,
         signal: listOptions.signal,
@@ -321,6 +339,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         pageSize: catalogPageSize(listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize),
         maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
         bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
+        budget,
         signal: listOptions.signal,
         onTrace,
       }),
@@ -367,7 +386,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       const token = credential?.kind === "basic" ? credential.password : credential?.kind === "registry-token" ? credential.token : undefined;
       const details = new Map<string, TagDetails>();
       try {
-        for await (const page of fetchTagDetails(send, { api: vendor.kind, base, repository: ref.repository, subject: ref.name, token, maxPages: options.maxPages ?? 100_000, signal: detailsOptions.signal })) {
+        for await (const page of fetchTagDetails(send, { api: vendor.kind, base, repository: ref.repository, subject: ref.name, token, maxPages: options.maxPages ?? 100_000, budget, signal: detailsOptions.signal, onTrace })) {
           for (const entry of page) if (!details.has(entry.tag)) details.set(entry.tag, entry);
         }
       } catch (error) {

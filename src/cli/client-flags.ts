@@ -22,6 +22,8 @@ export const CLIENT_FLAGS = {
   "max-pages": { type: "string" },
   parallel: { type: "string" },
   "allow-partial": { type: "boolean" },
+  "max-tags": { type: "string" },
+  "max-bytes": { type: "string" },
   "retry-attempts": { type: "string" },
   "retry-max-wait": { type: "string" },
   "connect-timeout": { type: "string" },
@@ -41,6 +43,8 @@ export interface ClientFlagValues extends CredentialFlagValues {
   "max-pages"?: string;
   parallel?: string;
   "allow-partial"?: boolean;
+  "max-tags"?: string;
+  "max-bytes"?: string;
   "retry-attempts"?: string;
   "retry-max-wait"?: string;
   "connect-timeout"?: string;
@@ -87,6 +91,9 @@ export async function buildClientOptions(values: ClientFlagValues, registry: str
   if (values["page-size"] !== undefined) options.pageSize = values["page-size"] === "none" ? null : parsePositiveInt("--page-size", values["page-size"]);
   if (values["max-pages"] !== undefined) options.maxPages = parsePositiveInt("--max-pages", values["max-pages"]);
   if (values.parallel !== undefined) options.parallel = parsePositiveInt("--parallel", values.parallel, 64);
+  // The listing budget (issue 10): past either, an incomplete list (exit 7, or 10 with --allow-partial).
+  if (values["max-tags"] !== undefined) options.maxTags = parsePositiveInt("--max-tags", values["max-tags"]);
+  if (values["max-bytes"] !== undefined) options.maxListBytes = parseSize("--max-bytes", values["max-bytes"]);
   applyReliabilityFlags(options, values);
   if (values["no-saved-profile"] !== true) useSavedProfiles(options, values.debug === true);
   return options;
@@ -103,6 +110,19 @@ export function parsePositiveInt(name: string, value: string, max = 999_999_999)
   if (!/^[1-9]\d{0,8}$/.test(value)) throw new UsageError(`${name} takes a positive whole number, got ${JSON.stringify(value)}`);
   if (Number(value) > max) throw new UsageError(`${name} takes at most ${max}, got ${value}`);
   return Number(value);
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3, t: 1024 ** 4, tib: 1024 ** 4 };
+
+/** Bytes, or a whole number of KiB, MiB, GiB or TiB (`512MiB`, `2GiB`, `2G`), at most 1 PiB. */
+export function parseSize(name: string, value: string): number {
+  const match = /^([1-9]\d{0,15})\s*([a-zA-Z]{0,3})$/.exec(value);
+  const unit = SIZE_UNITS[match?.[2]?.toLowerCase() ?? "?"];
+  const bytes = match !== null && unit !== undefined ? Number(match[1]) * unit : NaN;
+  if (!Number.isSafeInteger(bytes) || bytes > 1024 ** 5) {
+    throw new UsageError(`${name} takes a size in bytes or with a unit (KiB, MiB, GiB, TiB), e.g. 512MiB or 2GiB, got ${JSON.stringify(value)}`);
+  }
+  return bytes;
 }
 
 /**

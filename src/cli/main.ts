@@ -46,6 +46,9 @@ ls options:
   --allow-insecure-realm send credentials to a plain-http token realm that is not loopback
   --page-size N|none     n of the first request (default: per registry, else 1000)
   --max-pages N          stop with exit 7 after N pages (default 100000)
+  --max-tags N           stop with exit 7 past N tags in one listing (default 2000000)
+  --max-bytes SIZE       stop with exit 7 past SIZE of pages in one listing, e.g. 512MiB
+                         (default 2GiB)
   --allow-partial        when a listing stops early (loop, page cap), print what was listed,
                          warn, and exit 10 instead of 7
   --retry-attempts N     attempts per request on 408/429/5xx, resets, timeouts (default 4)

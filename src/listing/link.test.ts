@@ -101,3 +101,12 @@ describe("parseLinkHeader: malformed input throws ProtocolError", () => {
     }
   });
 });
+
+test("a next link from https to http is a downgrade, refused; http to https and https to https are fine", () => {
+  assert.throws(
+    () => findNextLink('<http://evil.example/v2/x/tags/list?last=b>; rel="next"', "https://r.example/v2/x/tags/list?n=2"),
+    (e: unknown) => e instanceof ProtocolError && /refusing the Link rel="next" from https to http \("http:\/\/evil\.example"\)/.test(e.message),
+  );
+  assert.equal(findNextLink('<https://r.example/next>; rel="next"', "http://r.example/v2/x/tags/list")?.protocol, "https:");
+  assert.equal(findNextLink('</next>; rel="next"', "https://r.example/v2/x/tags/list")?.href, "https://r.example/next");
+});

@@ -43,8 +43,9 @@ export function parseLinkHeader(header: string | readonly string[] | undefined |
  * quay's `%3D` stay as sent (PAG-3). `undefined` when there is no next link
  * (PAG-4).
  *
- * @throws ProtocolError when the header is malformed or the target does not
- *   resolve to an http(s) URL.
+ * @throws ProtocolError when the header is malformed, the target does not
+ *   resolve to an http(s) URL, or it leads from https to http (a downgrade,
+ *   refused as the same redirect is: transport/redirect.ts).
  * @example
  * findNextLink('</v2/test/tags/list?last=asj9e&n=2>; rel="next"', "https://r.example/v2/test/tags/list?n=2")?.href;
  * // "https://r.example/v2/test/tags/list?last=asj9e&n=2"
@@ -61,7 +62,21 @@ export function findNextLink(header: string | readonly string[] | undefined | nu
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new ProtocolError(`the Link rel="next" target ${quote(next.target)} is not an http(s) URL`);
   }
+  refuseDowngrade(new URL(base), url, "Link rel=\"next\"");
   return url;
+}
+
+/**
+ * A next page over http after an https page would expose the listing (and
+ * invite a man in the middle to end it early), so it is refused like an
+ * https → http redirect. `what` names where the URL came from.
+ *
+ * @throws ProtocolError naming both URLs' origins.
+ */
+export function refuseDowngrade(from: URL, to: URL, what: string): void {
+  if (from.protocol === "https:" && to.protocol !== "https:") {
+    throw new ProtocolError(`refusing the ${what} from https to ${to.protocol.replace(/:$/, "")} (${quote(to.origin)}); the next page must stay on https`);
+  }
 }
 
 function quote(text: string): string {

@@ -6,14 +6,89 @@
  * of a million tags costs the tags themselves, not the body, its string and
  * a parse tree besides. Results and errors match parseTagsBody /
  * parseCatalogBody on the same bytes. Pure: no I/O.
+ *
+ * Memory is bounded whatever the body's shape, within the page's byte cap
+ * (issue 10, "Bounded memory"): nesting deeper than {@link MAX_DEPTH} is a
+ * ProtocolError, and a string is only materialised when it is wanted and short
+ * enough to be what it must be (a top-level key, the `name`, an entry); a
+ * 250 MB string is scanned and counted, never built. Escapes are validated as
+ * the bytes pass, so skipped strings cost nothing either.
  */
 import { ProtocolError, truncate } from "../errors.js";
+import { MAX_TAG_LENGTH, isTag } from "./tag-grammar.js";
 
 export interface StreamedListBody {
   readonly name: string | undefined;
+  /** The entries kept, in the body's order. */
   readonly entries: string[];
   readonly nullEntries: number;
   readonly digestEntries: number;
+  /**
+   * Entries dropped as invalid that were short enough to read (tags outside
+   * the grammar), so a walker can tell a repeated one from a new one.
+   */
+  readonly invalidEntries: string[];
+  /** Entries dropped unread: longer than any valid entry can be. */
+  readonly oversizeEntries: number;
+  /**
+   * The last string entry exactly as sent, kept or not: the `last` cursor a
+   * server sorting by name expects (a dropped tag still holds its place).
+   * Undefined when there is none or it was oversize.
+   */
+  readonly lastEntry: string | undefined;
+}
+
+/**
+ * Tag and catalog bodies nest at most four deep (GCR's
+ * `{"manifest": {"sha256:…": {"tag": [...]}}}`); four times that leaves room
+ * for members we do not know, and stops `[[[[…` from growing a frame per byte
+ * until the heap gives out.
+ */
+export const MAX_DEPTH = 16;
+
+/**
+ * Longest repository name kept from a catalog, in characters. distribution's
+ * reference grammar caps a name at 255; this leaves room for registries that
+ * allow more, and drops what no registry names.
+ */
+export const MAX_REPOSITORY_LENGTH = 4096;
+
+/**
+ * Whether JSON text nests deeper than `max` (strings skipped), for parsers that
+ * hand a capped body to JSON.parse: 16 MiB of `[` costs it about 700 MB.
+ * Linear; says nothing about whether the text is JSON.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === BACKSLASH) i++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > max) return true;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** A JSON escape takes at most 6 bytes (`\uXXXX`) per UTF-16 code unit: past this many raw bytes a string is longer than `chars`. */
+const rawBytesFor = (chars: number) => chars * 6;
+/** Longest wanted key: "repositories". */
+const MAX_KEY_BYTES = rawBytesFor(12);
+const MAX_NAME_BYTES = rawBytesFor(MAX_REPOSITORY_LENGTH);
+
+/** What a string being read is: a top-level key, the top-level `name`, an entry of the list, or nothing we keep. */
+type StringRole = "key" | "name" | "entry" | "skip";
+
+interface OpenString {
+  readonly role: StringRole;
+  /** Pieces read so far, or undefined when the string is skipped or past `limit`. */
+  pieces: Buffer[] | undefined;
+  bytes: number;
+  readonly limit: number;
 }
 
 type Frame =
@@ -23,6 +98,9 @@ type Frame =
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const SCALAR_CHAR = /^[-+.0-9a-zA-Z]$/;
+/** RFC 8259 §7: the characters that may follow a backslash. */
+const ESCAPES = new Set([...'"\\/bfnrtu'].map((c) => c.charCodeAt(0)));
+const isHexDigit = (byte: number) => (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 export class ListBodyParser {
@@ -34,19 +112,26 @@ export class ListBodyParser {
   #started = false;
   #offset = 0;
   #head = ""; // first bytes, for error excerpts
-  /** Pieces of the string being read, or undefined outside strings. */
-  #string: Buffer[] | undefined;
+  /** The string being read, or undefined outside strings. */
+  #string: OpenString | undefined;
   #stringEscaped = false;
   #pendingBackslash = false;
+  /** Hex digits still due in a `\uXXXX` escape. */
+  #hexLeft = 0;
+  readonly #maxEntryBytes: number;
   /** Characters of the number or literal being read. */
   #scalar = "";
   #name: string | undefined;
   #entries: string[] = [];
   #nullEntries = 0;
   #digestEntries = 0;
+  #invalidEntries: string[] = [];
+  #oversizeEntries = 0;
+  #lastEntry: string | undefined;
 
   constructor(field: "tags" | "repositories", where: string) {
     this.#field = field;
+    this.#maxEntryBytes = rawBytesFor(field === "tags" ? MAX_TAG_LENGTH : MAX_REPOSITORY_LENGTH);
     this.#what = field === "tags" ? "tag list" : "repository list";
     this.#where = where;
   }
@@ -82,7 +167,15 @@ export class ListBodyParser {
     if (this.#string !== undefined) this.#fail("the body ends inside a string");
     if (this.#scalar !== "") this.#endScalar();
     if (!this.#done) this.#fail(this.#started ? "the body ends before the JSON does" : "the body is empty");
-    return { name: this.#name, entries: this.#entries, nullEntries: this.#nullEntries, digestEntries: this.#digestEntries };
+    return {
+      name: this.#name,
+      entries: this.#entries,
+      nullEntries: this.#nullEntries,
+      digestEntries: this.#digestEntries,
+      invalidEntries: this.#invalidEntries,
+      oversizeEntries: this.#oversizeEntries,
+      lastEntry: this.#lastEntry,
+    };
   }
 
   /** Scans a string body from `start`; returns where to go on. */
@@ -90,13 +183,18 @@ export class ListBodyParser {
     let i = start;
     while (i < chunk.length) {
       const byte = chunk[i]!;
-      if (this.#pendingBackslash) {
+      if (this.#hexLeft > 0) {
+        if (!isHexDigit(byte)) this.#fail("an invalid escape in a string");
+        this.#hexLeft--;
+      } else if (this.#pendingBackslash) {
         this.#pendingBackslash = false;
+        if (!ESCAPES.has(byte)) this.#fail("an invalid escape in a string");
+        if (byte === 0x75) this.#hexLeft = 4; // u
       } else if (byte === BACKSLASH) {
         this.#pendingBackslash = true;
         this.#stringEscaped = true;
       } else if (byte === QUOTE) {
-        this.#string!.push(chunk.subarray(start, i));
+        this.#keep(chunk.subarray(start, i), false);
         this.#endString();
         return i + 1;
       } else if (byte < 0x20) {
@@ -104,30 +202,33 @@ export class ListBodyParser {
       }
       i++;
     }
-    this.#string!.push(Buffer.from(chunk.subarray(start))); // copy: the chunk's memory may be reused
+    this.#keep(chunk.subarray(start), true);
     return i;
   }
 
+  /** Keeps a piece of a wanted string, until it grows past what it can be. */
+  #keep(piece: Buffer, copy: boolean): void {
+    const open = this.#string!;
+    if (open.pieces === undefined || piece.length === 0) return;
+    open.bytes += piece.length;
+    if (open.bytes > open.limit) open.pieces = undefined; // too long to be what it must be: counted, never built
+    else open.pieces.push(copy ? Buffer.from(piece) : piece); // copy: the chunk's memory may be reused
+  }
+
   #endString(): void {
-    const pieces = this.#string!;
+    const open = this.#string!;
     this.#string = undefined;
-    const raw = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
-    const wanted = this.#wantsValue();
-    let value = "";
-    if (wanted !== "skip") {
+    let value: string | undefined; // undefined: skipped or oversize, never materialised
+    if (open.pieces !== undefined) {
+      const raw = open.pieces.length === 1 ? open.pieces[0]! : Buffer.concat(open.pieces);
       const text = raw.toString("utf8");
+      value = text;
       if (this.#stringEscaped) {
         try {
           value = JSON.parse(`"${text}"`) as string;
         } catch {
           this.#fail("an invalid escape in a string");
         }
-      } else value = text;
-    } else if (this.#stringEscaped) {
-      try {
-        JSON.parse(`"${raw.toString("utf8")}"`);
-      } catch {
-        this.#fail("an invalid escape in a string");
       }
     }
     this.#stringEscaped = false;
@@ -140,14 +241,16 @@ export class ListBodyParser {
     this.#value("string", value);
   }
 
-  /** What the string about to complete is: a top-level key, a needed value, or skipped. */
-  #wantsValue(): "key" | "keep" | "skip" {
+  /** What the string about to start is, and how many raw bytes of it are worth keeping. */
+  #openString(): OpenString {
     const frame = this.#stack.at(-1);
     const depth = this.#stack.length;
-    if (depth === 1 && frame?.kind === "object" && (frame.state === "key-or-end" || frame.state === "key")) return "key";
-    if (depth === 1 && frame?.kind === "object" && frame.state === "value" && (frame.key === "name" || frame.key === this.#field)) return "keep";
-    if (depth === 2 && frame?.kind === "array" && this.#inField()) return "keep";
-    return "skip";
+    let role: StringRole = "skip";
+    if (depth === 1 && frame?.kind === "object" && (frame.state === "key-or-end" || frame.state === "key")) role = "key";
+    else if (depth === 1 && frame?.kind === "object" && frame.state === "value" && frame.key === "name") role = "name";
+    else if (depth === 2 && frame?.kind === "array" && this.#inField()) role = "entry";
+    const limit = role === "key" ? MAX_KEY_BYTES : role === "name" ? MAX_NAME_BYTES : role === "entry" ? this.#maxEntryBytes : 0;
+    return { role, pieces: role === "skip" ? undefined : [], bytes: 0, limit };
   }
 
   #inField(): boolean {
@@ -170,10 +273,11 @@ export class ListBodyParser {
         if (frame?.kind === "object" && frame.state !== "key-or-end" && frame.state !== "key" && frame.state !== "value") this.#fail("a misplaced string");
         if (frame?.kind === "array" && frame.state === "comma-or-end") this.#fail("a missing comma");
         if (frame === undefined) this.#beginTopLevel();
-        this.#string = [];
+        this.#string = this.#openString();
         return;
       case 0x7b: // {
       case 0x5b: // [
+        if (this.#stack.length >= MAX_DEPTH) this.#fail(`the JSON nests deeper than ${MAX_DEPTH} levels, more than any ${this.#what} needs`, true);
         this.#beginContainer(byte === 0x7b ? "object" : "array");
         this.#stack.push(byte === 0x7b ? { kind: "object", state: "key-or-end", key: undefined } : { kind: "array", state: "value-or-end", index: 0 });
         return;
@@ -219,14 +323,12 @@ export class ListBodyParser {
     }
     if (kind === "array" && this.#stack.length === 1 && frame.kind === "object" && frame.key === this.#field) {
       // The list itself begins (a repeated key replaces it, as JSON.parse does).
-      this.#entries = [];
-      this.#nullEntries = 0;
-      this.#digestEntries = 0;
+      this.#resetList();
     }
   }
 
   /** A complete value of `kind` in the current frame. */
-  #value(kind: "string" | "null" | "boolean" | "number" | "object" | "array", text: string): void {
+  #value(kind: "string" | "null" | "boolean" | "number" | "object" | "array", text: string | undefined): void {
     const frame = this.#stack.at(-1);
     if (frame === undefined) {
       // The top-level value ended.
@@ -247,22 +349,36 @@ export class ListBodyParser {
     const index = frame.index++;
     frame.state = "comma-or-end";
     if (this.#stack.length === 2 && this.#inField()) {
-      if (kind === "string") {
-        if (text.includes(":")) this.#digestEntries++;
-        else this.#entries.push(text);
-      } else if (kind === "null") this.#nullEntries++;
+      if (kind === "string") this.#entry(text);
+      else if (kind === "null") this.#nullEntries++;
       else this.#fail(`"${this.#field}"[${index}] is ${kind === "boolean" ? "boolean" : kind}, not a string`, true);
     }
   }
 
-  #topLevelField(key: string | undefined, kind: string, text: string): void {
-    if (key === "name" && kind === "string") this.#name ??= text;
+  /** One string entry of the list: kept, or counted as null, digest-shaped, invalid or oversize. */
+  #entry(text: string | undefined): void {
+    this.#lastEntry = text;
+    if (text === undefined) this.#oversizeEntries++;
+    else if (text.includes(":")) this.#digestEntries++;
+    else if (this.#field === "tags" && !isTag(text)) this.#invalidEntries.push(text);
+    else this.#entries.push(text);
+  }
+
+  #resetList(): void {
+    this.#entries = [];
+    this.#nullEntries = 0;
+    this.#digestEntries = 0;
+    this.#invalidEntries = [];
+    this.#oversizeEntries = 0;
+    this.#lastEntry = undefined;
+  }
+
+  #topLevelField(key: string | undefined, kind: string, text: string | undefined): void {
+    if (key === "name" && kind === "string" && text !== undefined) this.#name ??= text;
     if (key !== this.#field) return;
     // JSON.parse keeps the last duplicate key; the grammar allows them, registries do not send them.
     if (kind === "null") {
-      this.#entries = [];
-      this.#nullEntries = 0;
-      this.#digestEntries = 0;
+      this.#resetList();
     } else if (kind !== "array") this.#fail(`"${this.#field}" is ${kind}, not an array`, true);
   }
 

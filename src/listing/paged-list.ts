@@ -7,6 +7,13 @@
  *   the URL that answered (PAG-3; quay's opaque `next_page`, ghcr's `n=0`).
  * - The list ends when there is no next link (PAG-4), whatever the page size.
  * - Entries are de-duplicated across pages in the server's order (PAG-8).
+ * - Tags outside the distribution spec's grammar are dropped as they are
+ *   parsed (tag-grammar.ts), with one warning per listing saying how many. A
+ *   dropped tag keeps its place as a `last` cursor, and a page whose only news
+ *   is dropped entries is still progress, not a loop.
+ * - The whole listing has a budget of entries and bytes (budget.ts): past it,
+ *   an IncompleteListError, never an out-of-memory crash.
+ * - A next link from https to http is refused, as the same redirect is.
  * - A repeated URL, a page with nothing new, a `last` cursor that goes
  *   backwards on a list sorted by name, or the page cap stops the walk with an
  *   IncompleteListError carrying the partial list (PAG-9): skopeo loops
@@ -26,16 +33,14 @@ import { errorFromResponse } from "../transport/registry-error.js";
 import { isTimeoutError } from "../transport/retry.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
 import type { Transport, TransportRequest, TransportResponse } from "../transport/types.js";
+import { BudgetMeter, DEFAULT_LISTING_BUDGET, type ListingBudget } from "./budget.js";
 import { findNextLink } from "./link.js";
-import { ListBodyParser } from "./list-body-stream.js";
+import { ListBodyParser, MAX_REPOSITORY_LENGTH, type StreamedListBody } from "./list-body-stream.js";
 import { RangeAnomaly, midpoint, walkRanges } from "./ranges.js";
+import { droppedTagsWarning } from "./tag-grammar.js";
 
 /** A page body reduced to its entries. */
-export interface ListBody {
-  readonly entries: string[];
-  readonly nullEntries: number;
-  readonly digestEntries: number;
-}
+export type ListBody = Omit<StreamedListBody, "name">;
 
 export interface PagedListParams {
   /** The list's URL without query, e.g. `https://r.example/v2/library/ubuntu/tags/list`. */
@@ -53,6 +58,8 @@ export interface PagedListParams {
   readonly maxPages: number;
   /** Cap on each page body, in bytes. */
   readonly bodyLimitBytes: number;
+  /** Cap on the whole listing: entries kept and bytes received. @default DEFAULT_LISTING_BUDGET */
+  readonly budget?: ListingBudget | undefined;
   /**
    * Times a page is asked for again when its body breaks off with a network
    * error (a timeout only once). @default 2
@@ -81,7 +88,8 @@ export interface ListPage {
 /** Smaller page sizes tried, in order, when a registry rejects `n` (PAG-7). */
 const SMALLER_PAGE_SIZES = [1000, 100, 50] as const;
 
-type Fetched = { ok: true; body: ListBody; next: URL | undefined } | { ok: false; error: RegtagsError; status: number };
+/** `dropped`: invalid entries on the page not dropped before (progress, though none is listed). */
+type Fetched = { ok: true; body: ListBody; next: URL | undefined; dropped: number } | { ok: false; error: RegtagsError; status: number };
 
 export async function* walkPages(send: Transport, params: PagedListParams): AsyncGenerator<ListPage, void, undefined> {
   const seen = new Set<string>();
@@ -99,6 +107,25 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
   let lastEntry: string | undefined;
   let previousPageLast: string | undefined;
   const partial = () => [...seen];
+  const meter = new BudgetMeter(params.budget ?? DEFAULT_LISTING_BUDGET, params.subject, params.field, partial);
+  /** Invalid entries dropped so far (short enough to read), and unread oversize ones: one warning at the end. */
+  const dropped = new Set<string>();
+  let droppedUnread = 0;
+  /** Keeps a page's entries not seen before, within the budget. */
+  const admit = (entries: readonly string[]): string[] => {
+    const fresh: string[] = [];
+    for (const entry of entries) {
+      if (seen.has(entry)) continue;
+      seen.add(entry);
+      fresh.push(entry);
+    }
+    const holding = seen.size + dropped.size;
+    if (!meter.holds(holding)) {
+      for (const entry of fresh) seen.delete(entry); // the partial list is what was yielded
+      meter.checkEntries(holding);
+    }
+    return fresh;
+  };
 
   const fetchPage = async (target: URL): Promise<Fetched> => {
     const req: TransportRequest = {
@@ -120,7 +147,10 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
       try {
         // Parsed as it arrives (list-body-stream.ts): a page of a million tags is never held as text.
         const parser = new ListBodyParser(params.field, where);
-        await res.stream(params.bodyLimitBytes, (chunk) => parser.push(chunk));
+        await res.stream(params.bodyLimitBytes, (chunk) => {
+          meter.addBytes(chunk.length);
+          parser.push(chunk);
+        });
         body = parser.end();
       } catch (error) {
         // The transport retries only until the headers; a body that breaks off is retried here, as a page.
@@ -132,6 +162,10 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
     }
     if (body.nullEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.nullEntries} null entries in "${params.field}"` });
     if (body.digestEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.digestEntries} digest-shaped entries in "${params.field}" (not tags)` });
+    const droppedBefore = dropped.size + droppedUnread;
+    for (const entry of body.invalidEntries) if (!dropped.has(entry)) dropped.add(entry);
+    droppedUnread += body.oversizeEntries;
+    meter.checkEntries(seen.size + dropped.size);
     const answered = res as TransportResponse;
     let next: URL | undefined;
     try {
@@ -141,89 +175,108 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
       if (error instanceof ProtocolError) throw new ProtocolError(`${where}: ${error.message}`, { cause: error });
       throw error;
     }
-    return { ok: true, body, next };
+    return { ok: true, body, next, dropped: dropped.size + droppedUnread - droppedBefore };
   };
 
-  while (url !== undefined) {
-    if (visited.has(url.href)) {
-      throw new IncompleteListError(`${params.subject}: the registry's next link repeats ${redactUrl(url)} (a pagination loop); listed ${seen.size} ${params.field} before stopping`, partial());
+  try {
+    yield* walkLinks();
+  } finally {
+    // One warning per listing, however it ended; never the entries themselves (they may hold escapes).
+    const count = dropped.size + droppedUnread;
+    if (count > 0) {
+      const message =
+        params.field === "tags"
+          ? droppedTagsWarning(params.subject, `"tags"`, count)
+          : `${params.subject}: dropped ${count} entries of "repositories" longer than ${MAX_REPOSITORY_LENGTH} characters, which no registry names; they are not listed`;
+      trace?.({ type: "warning", message });
     }
-    if (index >= params.maxPages) {
-      throw new IncompleteListError(`${params.subject}: stopped at the page cap of ${params.maxPages} pages with ${seen.size} ${params.field} listed; raise --max-pages to go on`, partial());
-    }
-    visited.add(url.href);
-    const page = await fetchPage(url);
-    if (!page.ok) {
-      if (built && pageSize !== undefined && rejectsPageSize(page.error)) {
-        const smaller = nextPageSize(pageSize);
-        trace?.({ type: "warning", message: `${params.subject}: the registry rejected n=${pageSize} (${page.status}); retrying with ${smaller === undefined ? "no n" : `n=${smaller}`}` });
-        pageSize = smaller;
-        url = listUrl(params.url, pageSize, url.searchParams.get("last") ?? undefined);
-        continue;
+  }
+
+  async function* walkLinks(): AsyncGenerator<ListPage, void, undefined> {
+    while (url !== undefined) {
+      if (visited.has(url.href)) {
+        throw new IncompleteListError(`${params.subject}: the registry's next link repeats ${redactUrl(url)} (a pagination loop); listed ${seen.size} ${params.field} before stopping`, partial());
       }
-      if (speculative && page.status === 404) return; // Zot answers an unknown `last` with 404
-      throw page.error;
-    }
-    const { body } = page;
-    const fresh: string[] = [];
-    for (const entry of body.entries) {
-      if (!seen.has(entry)) {
-        seen.add(entry);
-        fresh.push(entry);
+      if (index >= params.maxPages) {
+        throw new IncompleteListError(`${params.subject}: stopped at the page cap of ${params.maxPages} pages with ${seen.size} ${params.field} listed; raise --max-pages to go on`, partial());
+      }
+      visited.add(url.href);
+      const page = await fetchPage(url);
+      if (!page.ok) {
+        if (built && pageSize !== undefined && rejectsPageSize(page.error)) {
+          const smaller = nextPageSize(pageSize);
+          trace?.({ type: "warning", message: `${params.subject}: the registry rejected n=${pageSize} (${page.status}); retrying with ${smaller === undefined ? "no n" : `n=${smaller}`}` });
+          pageSize = smaller;
+          url = listUrl(params.url, pageSize, url.searchParams.get("last") ?? undefined);
+          continue;
+        }
+        if (speculative && page.status === 404) return; // Zot answers an unknown `last` with 404
+        throw page.error;
+      }
+      const { body } = page;
+      const fresh = admit(body.entries);
+      for (const entry of fresh) {
         if (lastEntry !== undefined && !(lastEntry < entry)) sortedSoFar = false;
         lastEntry = entry;
       }
-    }
-    const received = body.entries.length + body.nullEntries + body.digestEntries;
-    let next = page.next;
-    trace?.({ type: "page", url: redactUrl(url), tags: received, newTags: fresh.length, next: next === undefined ? undefined : redactUrl(next) });
-    if (speculative && fresh.length === 0) return; // the guess found nothing more: the list was complete
-    if (next !== undefined && fresh.length === 0 && !resuming) {
-      throw new IncompleteListError(`${params.subject}: page ${index + 1} (${redactUrl(url)}) brought no new ${params.field} but links to another page; stopping instead of looping, ${seen.size} ${params.field} listed`, partial());
-    }
-    built = false;
-    speculative = false;
-    // PAG-6: no Link ever, but exactly the `n` we asked for came back: the
-    // server may paginate without saying so (old Nexus); ask once more from
-    // the last entry. A server that has sent Links ends its list by omitting one.
-    const last = body.entries.at(-1);
-    if (next !== undefined) sawLink = true;
-    else if (!sawLink && !params.alwaysLinks && pageSize !== undefined && (body.entries.length === pageSize || received === pageSize) && last !== undefined) {
-      next = listUrl(params.url, pageSize, last);
-      built = true;
-      speculative = true;
-    }
-    yield { index, url: redactUrl(url), entries: fresh, received };
-    index++;
-
-    if (!triedRanges && (params.parallel ?? 1) > 1 && next !== undefined && last !== undefined && isLastCursorLink(next, last, body.entries)) {
-      triedRanges = true;
-      const ranged = rangedRemainder(fetchPage, params, body.entries, index, seen);
-      try {
-        for await (const rangedPage of ranged) {
-          yield rangedPage;
-          index++;
-        }
-        return;
-      } catch (error) {
-        if (!(error instanceof RangeAnomaly) && !(isRegtagsError(error) && (error.code === "ERR_NOT_FOUND" || error.code === "ERR_REGISTRY" || error.code === "ERR_PROTOCOL"))) throw error;
-        // Go on link by link; `seen` drops what the ranges already gave.
-        trace?.({ type: "warning", message: `${params.subject}: concurrent ranges abandoned (${(error as Error).message}); following the registry's links instead` });
-        resuming = true;
+      const received = body.entries.length + body.nullEntries + body.digestEntries + body.invalidEntries.length + body.oversizeEntries;
+      const progressed = fresh.length > 0 || page.dropped > 0;
+      let next = page.next;
+      trace?.({ type: "page", url: redactUrl(url), tags: received, newTags: fresh.length, next: next === undefined ? undefined : redactUrl(next) });
+      if (speculative && !progressed) return; // the guess found nothing more: the list was complete
+      if (next !== undefined && !progressed && !resuming) {
+        throw new IncompleteListError(`${params.subject}: page ${index + 1} (${redactUrl(url)}) brought no new ${params.field} but links to another page; stopping instead of looping, ${seen.size} ${params.field} listed`, partial());
       }
+      built = false;
+      speculative = false;
+      // PAG-6: no Link ever, but exactly the `n` we asked for came back: the
+      // server may paginate without saying so (old Nexus); ask once more from
+      // the last entry. A server that has sent Links ends its list by omitting one.
+      const last = body.entries.at(-1);
+      if (next !== undefined) sawLink = true;
+      else if (!sawLink && !params.alwaysLinks && pageSize !== undefined && (body.entries.length === pageSize || received === pageSize)) {
+        // The cursor is the last entry as sent, even a dropped one: the server sorted it in.
+        if (body.lastEntry === undefined && body.oversizeEntries > 0) {
+          throw new IncompleteListError(`${params.subject}: page ${index + 1} (${redactUrl(url)}) is full without a next link and ends with an entry too long to ask for the rest after; ${seen.size} ${params.field} listed`, partial());
+        }
+        if (body.lastEntry !== undefined) {
+          next = listUrl(params.url, pageSize, body.lastEntry);
+          built = true;
+          speculative = true;
+        }
+      }
+      yield { index, url: redactUrl(url), entries: fresh, received };
+      index++;
+
+      if (!triedRanges && (params.parallel ?? 1) > 1 && next !== undefined && last !== undefined && isLastCursorLink(next, last, body.entries)) {
+        triedRanges = true;
+        const ranged = rangedRemainder(fetchPage, params, body.entries, index, seen, admit);
+        try {
+          for await (const rangedPage of ranged) {
+            yield rangedPage;
+            index++;
+          }
+          return;
+        } catch (error) {
+          if (!(error instanceof RangeAnomaly) && !(isRegtagsError(error) && (error.code === "ERR_NOT_FOUND" || error.code === "ERR_REGISTRY" || error.code === "ERR_PROTOCOL"))) throw error;
+          // Go on link by link; `seen` drops what the ranges already gave.
+          trace?.({ type: "warning", message: `${params.subject}: concurrent ranges abandoned (${(error as Error).message}); following the registry's links instead` });
+          resuming = true;
+        }
+      }
+      // On a list sorted by name and paged by `last=<last entry>`, a next link
+      // must move the cursor forward; one that does not leads back over pages
+      // already listed (loop detection by URL alone misses it when `n` differs).
+      // This page was good and is out; only its link is refused.
+      const cursor = url.searchParams.get("last");
+      const nextCursor = next?.searchParams.get("last");
+      if (next !== undefined && !resuming && !visited.has(next.href) && sortedSoFar && cursor !== null && cursor === previousPageLast && nextCursor != null && nextCursor <= cursor) {
+        const how = nextCursor < cursor ? "goes backwards" : "does not move forward";
+        throw new IncompleteListError(`${params.subject}: the next link's cursor ${how} (last=${JSON.stringify(nextCursor)} after last=${JSON.stringify(cursor)}) on a list sorted by name, at ${redactUrl(next)}; stopping instead of looping, ${seen.size} ${params.field} listed`, partial());
+      }
+      previousPageLast = body.lastEntry ?? previousPageLast;
+      url = next;
     }
-    // On a list sorted by name and paged by `last=<last entry>`, a next link
-    // must move the cursor forward; one that does not leads back over pages
-    // already listed (loop detection by URL alone misses it when `n` differs).
-    // This page was good and is out; only its link is refused.
-    const cursor = url.searchParams.get("last");
-    const nextCursor = next?.searchParams.get("last");
-    if (next !== undefined && !resuming && !visited.has(next.href) && sortedSoFar && cursor !== null && cursor === previousPageLast && nextCursor != null && nextCursor <= cursor) {
-      const how = nextCursor < cursor ? "goes backwards" : "does not move forward";
-      throw new IncompleteListError(`${params.subject}: the next link's cursor ${how} (last=${JSON.stringify(nextCursor)} after last=${JSON.stringify(cursor)}) on a list sorted by name, at ${redactUrl(next)}; stopping instead of looping, ${seen.size} ${params.field} listed`, partial());
-    }
-    previousPageLast = body.entries.at(-1) ?? previousPageLast;
-    url = next;
   }
 }
 
@@ -238,7 +291,8 @@ async function* rangedRemainder(
   params: PagedListParams,
   firstPage: readonly string[],
   startIndex: number,
-  seen: Set<string>,
+  seen: ReadonlySet<string>,
+  admit: (entries: readonly string[]) => string[],
 ): AsyncGenerator<ListPage, void, undefined> {
   const size = firstPage.length;
   const fetchAfter = async (cursor: string) => {
@@ -258,8 +312,7 @@ async function* rangedRemainder(
   let index = startIndex;
   const maxRequests = params.maxPages * 2;
   for await (const chunk of walkRanges(fetchAfter, firstPage[size - 1]!, { concurrency: params.parallel!, maxRequests, seed: firstPage })) {
-    const fresh = chunk.filter((entry) => !seen.has(entry));
-    for (const entry of fresh) seen.add(entry);
+    const fresh = admit(chunk);
     yield { index: index++, url: `${redactUrl(params.url)} (range)`, entries: fresh, received: chunk.length };
   }
 }

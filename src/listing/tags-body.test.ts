@@ -5,12 +5,14 @@ import { tagsUrl } from "./list-tags.js";
 import { isRegtagsError } from "../errors.js";
 
 test("PAG-2: null/missing tags, extras ignored, null and digest entries skipped and counted", () => {
-  assert.deepEqual(parseTagsBody('{"name":"a","tags":null}', "w"), { name: "a", tags: [], nullEntries: 0, digestEntries: 0 });
+  assert.deepEqual(parseTagsBody('{"name":"a","tags":null}', "w"), { name: "a", tags: [], nullEntries: 0, digestEntries: 0, invalidEntries: 0 });
   assert.deepEqual(parseTagsBody('{"name":"a"}', "w").tags, []);
   const gcr = parseTagsBody('{"child":[],"manifest":{"sha256:1":{"tag":["a"]}},"name":"p/x","tags":["a","b"]}', "w");
   assert.deepEqual(gcr.tags, ["a", "b"]);
   const nexus = parseTagsBody('{"name":"x","tags":["1",null,"2","sha256:abcd",null]}', "w");
   assert.deepEqual([nexus.tags, nexus.nullEntries, nexus.digestEntries], [["1", "2"], 2, 1]);
+  const hostile = parseTagsBody(JSON.stringify({ tags: ["1", "\u001b[2J", "a\nb", "\u202e1", "-x", "t".repeat(129), "2"] }), "w");
+  assert.deepEqual([hostile.tags, hostile.invalidEntries], [["1", "2"], 5]);
 });
 
 test("PAG-2: HTML with 200, wrong types and non-string entries are precise protocol errors", () => {

@@ -83,3 +83,15 @@ test("wrong shapes are protocol errors naming the page", () => {
     assert.throws(parse, (e: unknown) => isRegtagsError(e) && e.code === "ERR_PROTOCOL" && /hub page/.test((e as Error).message));
   }
 });
+
+test("Docker Hub's next from https to http is refused, naming the page", () => {
+  const body = JSON.stringify({ next: "http://hub.docker.com/v2/namespaces/library/repositories/ubuntu/tags?page=2", results: [] });
+  assert.throws(() => parseDockerHubTagsPage(body, hubUrl, "docker.io/library/ubuntu: GET u"), (e: unknown) => isRegtagsError(e) && e.code === "ERR_PROTOCOL" && /^docker\.io\/library\/ubuntu: GET u: refusing the next page from https to http/.test((e as Error).message));
+});
+
+test("vendor pages nested deeper than MAX_DEPTH are refused before JSON.parse builds them", () => {
+  const deep = `{"results":${"[".repeat(4 * 1024 * 1024)}`;
+  assert.throws(() => parseDockerHubTagsPage(deep, hubUrl, "w"), (e: unknown) => isRegtagsError(e) && /^w: the JSON nests deeper than 16 levels/.test((e as Error).message));
+  const fine = JSON.stringify([{ name: "sha256:1", metadata: { container: { tags: ["1.0"] } }, x: "[[[[[[[[[[[[[[[[[[[[" }]);
+  assert.deepEqual(parseGitHubVersionsPage(fine, undefined, "w").details.map((d) => d.tag), ["1.0"]);
+});

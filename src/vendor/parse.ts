@@ -11,11 +11,20 @@
  * - GitHub `GET /{orgs|users}/{owner}/packages/container/{pkg}/versions?per_page=100&page=N`:
  *   an array of versions `{name: digest, created_at, updated_at,
  *   metadata.container.tags[]}`; the next page comes from the Link header.
+ *
+ * Names outside the distribution spec's tag grammar are dropped and counted
+ * (`dropped`), as on tags pages (listing/tag-grammar.ts); a next page from
+ * https to http is refused.
  */
 import { ProtocolError, truncate } from "../errors.js";
+import { refuseDowngrade } from "../listing/link.js";
+import { MAX_DEPTH, nestsDeeperThan } from "../listing/list-body-stream.js";
+import { isTag } from "../listing/tag-grammar.js";
 import type { DetailsPage, TagDetails } from "./types.js";
 
 function parseJson(text: string, where: string): unknown {
+  // Vendor pages nest at most five deep (GitHub's metadata.container.tags).
+  if (nestsDeeperThan(text, MAX_DEPTH)) throw new ProtocolError(`${where}: the JSON nests deeper than ${MAX_DEPTH} levels, more than any tags API page needs`);
   try {
     return JSON.parse(text);
   } catch {
@@ -51,10 +60,15 @@ export function parseDockerHubTagsPage(body: string, pageUrl: URL, where: string
   const results = page?.["results"];
   if (page === undefined || !Array.isArray(results)) throw new ProtocolError(`${where}: expected {"results": [...]}`);
   const out: TagDetails[] = [];
+  let dropped = 0;
   for (const entry of results) {
     const record = asRecord(entry);
     const name = text(record?.["name"]);
     if (record === undefined || name === undefined) continue;
+    if (!isTag(name)) {
+      dropped++;
+      continue;
+    }
     const images = Array.isArray(record["images"]) ? record["images"].map(asRecord).filter((i) => i !== undefined) : [];
     const platforms = images
       .map((i) => [text(i["os"]), text(i["architecture"]), text(i["variant"])].filter((p) => p !== undefined).join("/"))
@@ -70,7 +84,7 @@ export function parseDockerHubTagsPage(body: string, pageUrl: URL, where: string
     );
   }
   const next = text(page["next"]);
-  return { details: out, next: next === undefined ? undefined : resolve(next, pageUrl, where) };
+  return { details: out, next: next === undefined ? undefined : resolve(next, pageUrl, where), dropped };
 }
 
 export function parseQuayTagsPage(body: string, pageUrl: URL, where: string): DetailsPage {
@@ -78,10 +92,15 @@ export function parseQuayTagsPage(body: string, pageUrl: URL, where: string): De
   const tags = page?.["tags"];
   if (page === undefined || !Array.isArray(tags)) throw new ProtocolError(`${where}: expected {"tags": [...]}`);
   const out: TagDetails[] = [];
+  let dropped = 0;
   for (const entry of tags) {
     const record = asRecord(entry);
     const name = text(record?.["name"]);
     if (record === undefined || name === undefined) continue;
+    if (!isTag(name)) {
+      dropped++;
+      continue;
+    }
     const started = number(record["start_ts"]);
     out.push(
       details({
@@ -98,7 +117,7 @@ export function parseQuayTagsPage(body: string, pageUrl: URL, where: string): De
     next = new URL(pageUrl);
     next.searchParams.set("page", String(current + 1));
   }
-  return { details: out, next };
+  return { details: out, next, dropped };
 }
 
 /** GitHub lists versions (digests) with their tags; one version may carry several tags. */
@@ -106,24 +125,37 @@ export function parseGitHubVersionsPage(body: string, nextLink: URL | undefined,
   const versions = parseJson(body, where);
   if (!Array.isArray(versions)) throw new ProtocolError(`${where}: expected an array of package versions`);
   const out: TagDetails[] = [];
+  let dropped = 0;
   for (const entry of versions) {
     const record = asRecord(entry);
     const container = asRecord(asRecord(record?.["metadata"])?.["container"]);
     const tags = Array.isArray(container?.["tags"]) ? (container["tags"] as unknown[]) : [];
     for (const tag of tags) {
       if (typeof tag !== "string" || tag === "") continue;
+      if (!isTag(tag)) {
+        dropped++;
+        continue;
+      }
       out.push(details({ tag, digest: text(record?.["name"]), createdAt: date(record?.["created_at"]), updatedAt: date(record?.["updated_at"]) }));
     }
   }
-  return { details: out, next: nextLink };
+  return { details: out, next: nextLink, dropped };
 }
 
 function resolve(target: string, base: URL, where: string): URL {
+  let url: URL | undefined;
   try {
-    const url = new URL(target, base);
-    if (url.protocol === "https:" || url.protocol === "http:") return url;
+    url = new URL(target, base);
   } catch {
-    // fall through
+    // reported below
+  }
+  if (url?.protocol === "https:" || url?.protocol === "http:") {
+    try {
+      refuseDowngrade(base, url, "next page");
+    } catch (error) {
+      throw new ProtocolError(`${where}: ${(error as Error).message}`, { cause: error });
+    }
+    return url;
   }
   throw new ProtocolError(`${where}: invalid next page URL ${JSON.stringify(truncate(target, 200))}`);
 }

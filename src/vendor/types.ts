@@ -21,4 +21,6 @@ export interface DetailsPage {
   readonly details: readonly TagDetails[];
   /** The next page's URL, if any. */
   readonly next: URL | undefined;
+  /** Names on the page that are not tags by the distribution spec's grammar, left out of `details`. */
+  readonly dropped: number;
 }

@@ -1,0 +1,71 @@
+/**
+ * What one whole listing may take in, across all its pages (issue 10,
+ * "Bounded memory"). The page cap bounds requests and the body cap bounds one
+ * page, but a server whose pages never end, each with new entries, would grow
+ * the set of entries seen until the heap gives out; the budget stops it first,
+ * as an incomplete list (exit 7, or 10 with --allow-partial), never a crash.
+ */
+import { IncompleteListError } from "../errors.js";
+
+export interface ListingBudget {
+  /** Distinct entries kept (and dropped ones remembered) across the listing. */
+  readonly maxEntries: number;
+  /** Body bytes received across the listing's pages. */
+  readonly maxBytes: number;
+}
+
+/**
+ * Measured with the CLI on Node 20 (`ls` of an endless list, short tags): about
+ * 110 bytes of heap per tag kept, so 2 million tags cost about 250 MB, far
+ * inside Node's default heap (2 GB and up on 64-bit); 2 GiB of pages is ten
+ * times the largest real listing we know of (GCR bodies with their
+ * `manifest` member), and bodies are parsed as they arrive, never held.
+ */
+export const DEFAULT_LISTING_BUDGET: ListingBudget = { maxEntries: 2_000_000, maxBytes: 2 * 1024 ** 3 };
+
+/** Counts a listing against its budget; throws IncompleteListError (with the partial list) when it is spent. */
+export class BudgetMeter {
+  #bytes = 0;
+  constructor(
+    private readonly budget: ListingBudget,
+    private readonly subject: string,
+    /** Plural noun of the entries: "tags" or "repositories". */
+    private readonly noun: string,
+    private readonly partial: () => readonly string[],
+  ) {}
+
+  addBytes(count: number): void {
+    this.#bytes += count;
+    if (this.#bytes > this.budget.maxBytes) {
+      const listed = this.partial();
+      throw new IncompleteListError(
+        `${this.subject}: stopped after ${formatBytes(this.budget.maxBytes)} of pages, the listing's byte budget, with ${listed.length} ${this.noun} listed; raise --max-bytes to go on`,
+        listed,
+      );
+    }
+  }
+
+  /** Whether the budget allows holding `entries`. */
+  holds(entries: number): boolean {
+    return entries <= this.budget.maxEntries;
+  }
+
+  /** `entries` is what the listing would hold after the page at hand. */
+  checkEntries(entries: number): void {
+    if (!this.holds(entries)) {
+      const listed = this.partial();
+      throw new IncompleteListError(
+        `${this.subject}: stopped at the listing's budget of ${this.budget.maxEntries} ${this.noun} with ${listed.length} listed; the next page would pass it; raise --max-tags to go on`,
+        listed,
+      );
+    }
+  }
+}
+
+/** 2147483648 → "2 GiB"; sizes that are not whole units stay in bytes. */
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
