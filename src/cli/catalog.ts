@@ -25,7 +25,8 @@ export async function runCatalog(argv: string[]): Promise<number> {
   try {
     const all: string[] = [];
     for await (const page of client.listRepositoryPages(registry, { signal: controller.signal })) {
-      if (values.json) all.push(...page);
+      // One entry at a time: push(...page) overflows the stack on a page of ~120k names (issue 10, item 6).
+      if (values.json) for (const name of page) all.push(name);
       else if (page.length > 0) await writeOut(`${page.join("\n")}\n`);
     }
     if (values.json) await writeOut(`${JSON.stringify({ Registry: registry, Repositories: all }, null, 4)}\n`);
