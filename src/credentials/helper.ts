@@ -111,7 +111,8 @@ export function findHelperProgram(program: string, pathVariable: string | undefi
       const candidate = join(entry === "" ? "." : entry, program + extension);
       if (!isExecutableFile(candidate)) continue;
       if (absolute) return { path: candidate };
-      refused ??= `${program} was found only through the ${entry === "" ? "empty PATH entry (the current directory)" : `relative PATH entry ${JSON.stringify(entry)}`}, as ${candidate}, and regtags never runs a program relative to the current directory (Go refuses it too since 1.19, exec.ErrDot); put its directory on PATH as an absolute path`;
+      const shown = candidate.startsWith(".") ? candidate : `./${candidate}`;
+      refused ??= `${program} was found only through the ${entry === "" ? "empty PATH entry (the current directory)" : `relative PATH entry ${JSON.stringify(entry)}`}, as ${shown}, and regtags never runs a program relative to the current directory (Go refuses it too since 1.19, exec.ErrDot); put its directory on PATH as an absolute path`;
     }
   }
   return refused !== undefined ? { refused } : {};

@@ -7,6 +7,7 @@
  */
 import { CredentialsError } from "../errors.js";
 import { readLocalFile } from "../files/read-local-file.js";
+import { withBypassHint } from "./file-lookup.js";
 
 /** Reads a file; resolves `undefined` when it does not exist. */
 export type CredentialFileReader = (path: string) => Promise<string | undefined>;
@@ -15,6 +16,6 @@ export type CredentialFileReader = (path: string) => Promise<string | undefined>
 export const readCredentialFile: CredentialFileReader = async (path) => {
   const read = readLocalFile(path);
   if (read.status === "missing") return undefined;
-  if (read.status === "refused") throw new CredentialsError(`cannot read credentials file ${path}: ${read.reason}`);
+  if (read.status === "refused") throw withBypassHint(new CredentialsError(`cannot read credentials file ${path}: ${read.reason}`));
   return read.text;
 };
