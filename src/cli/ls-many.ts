@@ -10,6 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createClient, isRegtagsError, parseReference, parseRegistryName, ProtocolError, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
+import { catalogReference, escapeServerText } from "./catalog-names.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { selectTags, type Plan } from "./ls.js";
@@ -59,38 +60,15 @@ export async function runMany(positionals: readonly string[], values: ManyValues
 /** One repository of the run: its reference, or the error its name earned before any request. */
 type Target = { readonly name: string; readonly reference: Reference } | { readonly name: string; readonly error: RegtagsError };
 
-/**
- * A catalog entry as a target. A name outside the repository grammar
- * (distribution-spec v1.1.1: lowercase path components of [a-z0-9] joined by
- * `.`, `_`, `__`, `-`, at most 255 characters), or one that would read as a
- * tag or digest (`app:1`, `app@sha256:…`), is a ProtocolError of its own,
- * shown escaped, so it never lists another repository.
- */
+/** A catalog entry as a target: its reference, or, for a name outside the grammar, a ProtocolError of its own. */
 function catalogTarget(registry: string, repository: string): Target {
-  let reference: Reference | undefined;
-  try {
-    reference = parseReference(`${registry}/${repository}`);
-  } catch (error) {
-    if (!isRegtagsError(error) || error.code !== "ERR_INVALID_REFERENCE") throw error;
-  }
-  if (reference !== undefined && reference.repository === repository && reference.tag === undefined && reference.digest === undefined) return { name: reference.name, reference };
+  const reference = catalogReference(registry, repository);
+  if (reference !== undefined) return { name: reference.name, reference };
   const shown = escapeServerText(repository);
-  const name = `${registry}/${shown}`;
   return {
-    name,
+    name: `${registry}/${shown}`,
     error: new ProtocolError(`${registry}: its catalog lists "${shown}", which is not a valid repository name (lowercase letters, digits and . _ - / only); skipped, the other repositories are listed`),
   };
-}
-
-/**
- * A name the registry sent, fit for a terminal and one line: escaped as in
- * a JSON string (C0 controls, quotes, backslashes), with DEL, C1 controls,
- * line/paragraph separators and bidi controls escaped too; at most 200
- * characters.
- */
-function escapeServerText(text: string): string {
-  const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return JSON.stringify(cut).slice(1, -1).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** One reference per line; blank lines and `#` comments are skipped. `-` reads stdin. */

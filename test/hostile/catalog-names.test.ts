@@ -65,3 +65,19 @@ test("hostile names: escape sequences, bidi and C1 controls, an @ suffix, a 1000
     await server.close();
   }
 });
+
+test("regtags catalog leaves invalid names out with one warning, escaped; nothing raw on the terminal", async () => {
+  const names = ["alpha/app", "evil/\u001b[2J\u001b]0;pwned\u0007", "rtl/\u202eppa", "Beta/App", "gamma/app"];
+  const server = await startCatalogServer(names, { lifetimeMs: 30_000, maxRequests: 20 });
+  try {
+    for (const json of [false, true]) {
+      const run = await runMeasured(["catalog", ...(json ? ["--json"] : []), "--plain-http", server.host], { timeoutMs: 30_000 });
+      assert.equal(run.code, 0, run.stderr);
+      const listed = json ? (JSON.parse(run.stdout) as { Repositories: string[] }).Repositories : run.stdout.trimEnd().split("\n");
+      assert.deepEqual(listed, ["alpha/app", "gamma/app"]);
+      assert.equal(run.stderr, `regtags: warning: ${server.host}: left out 3 catalog entries that are not valid repository names, the first "evil/\\u001b[2J\\u001b]0;pwned\\u0007"\n`);
+    }
+  } finally {
+    await server.close();
+  }
+});
