@@ -352,7 +352,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     listRepositoryPages: listRepositoryPagesOf,
     async listRepositories(registry, listOptions) {
       const all: string[] = [];
-      for await (const page of listRepositoryPagesOf(registry, listOptions)) all.push(...page);
+      for await (const page of listRepositoryPagesOf(registry, listOptions)) for (const name of page) all.push(name);
       return all;
     },
     async listTags(reference, listOptions) {

@@ -81,6 +81,9 @@ export {
 } from "./tags/index.js";
 export type { ParsedVersion, VersionScheme, SortOrder, SortOptions, TagFilter, LatestOptions, VersionReading } from "./tags/index.js";
 export type { ErrorCode, RegistryErrorDetail } from "./errors.js";
+export { readLocalFile, LOCAL_FILE_LIMIT } from "./files/read-local-file.js";
+export type { LocalFileRead } from "./files/read-local-file.js";
+export { describeJsonSyntaxError } from "./grammar/json-syntax.js";
 export {
   createProber,
   probeRegistry,

@@ -2,10 +2,14 @@
  * `regtags catalog REGISTRY`: every repository the registry's `/v2/_catalog`
  * lists, one per line as pages arrive, or `{"Registry", "Repositories"}`
  * with --json. A registry that does not offer a catalog (Docker Hub,
- * ghcr.io) is one clear line, not a loop.
+ * ghcr.io) is one clear line, not a loop. Entries that are not valid
+ * repository names (escape sequences, bidi controls, uppercase) are left
+ * out with one warning saying how many and showing the first escaped:
+ * nothing the registry sends reaches the terminal raw.
  */
 import { parseArgs } from "node:util";
 import { createClient, isRegtagsError, parseRegistryName, RegtagsError, UsageError } from "../index.js";
+import { catalogReference, escapeServerText } from "./catalog-names.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags } from "./client-flags.js";
 import { writeOut } from "./output.js";
 
@@ -24,11 +28,22 @@ export async function runCatalog(argv: string[]): Promise<number> {
   process.once("SIGINT", onSigint);
   try {
     const all: string[] = [];
+    let invalid = 0;
+    let firstInvalid: string | undefined;
     for await (const page of client.listRepositoryPages(registry, { signal: controller.signal })) {
-      if (values.json) all.push(...page);
-      else if (page.length > 0) await writeOut(`${page.join("\n")}\n`);
+      // One entry at a time: push(...page) overflows the stack on a page of ~120k names (issue 10, item 6).
+      const valid: string[] = [];
+      for (const name of page) {
+        if (catalogReference(registry, name) !== undefined) valid.push(name);
+        else if (invalid++ === 0) firstInvalid = name;
+      }
+      if (values.json) for (const name of valid) all.push(name);
+      else if (valid.length > 0) await writeOut(`${valid.join("\n")}\n`);
     }
     if (values.json) await writeOut(`${JSON.stringify({ Registry: registry, Repositories: all }, null, 4)}\n`);
+    if (firstInvalid !== undefined) {
+      process.stderr.write(`regtags: warning: ${registry}: left out ${invalid} catalog ${invalid === 1 ? "entry that is not a valid repository name" : "entries that are not valid repository names"}, the first "${escapeServerText(firstInvalid)}"\n`);
+    }
     return 0;
   } catch (error) {
     throw explainRefusal(error, registry);

@@ -1,13 +1,15 @@
 /**
  * The CLI's config file: `--config FILE`, else
  * `$XDG_CONFIG_HOME/regtags/config.json` (`~/.config/...`) when it exists.
- * A missing default file is fine; a named file that is missing, unreadable
- * or malformed is a one-line usage error naming it.
+ * A missing default file is fine; a named file that is missing, unreadable,
+ * not a regular file, larger than 4 MiB or malformed is a one-line usage
+ * error naming it (read by the library's readLocalFile, as credentials files
+ * and saved profiles are). A JSON error names the line and column, never
+ * the content: a config file may sit next to secrets or hold one.
  */
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "../index.js";
+import { describeJsonSyntaxError, readLocalFile, UsageError } from "../index.js";
 
 export interface CliConfig {
   /** Registry name → base URL, as `--endpoint HOST=URL`. */
@@ -23,23 +25,25 @@ export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string 
 
 export function loadConfig(explicitPath: string | undefined, env: NodeJS.ProcessEnv = process.env): CliConfig {
   const path = explicitPath ?? defaultConfigPath(env);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    if (explicitPath === undefined && (error as NodeJS.ErrnoException).code === "ENOENT") return { endpoints: {} };
-    throw new UsageError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  const read = readLocalFile(path);
+  if (read.status === "missing") {
+    if (explicitPath === undefined) return { endpoints: {} };
+    throw new UsageError(`cannot read config file ${path}: it does not exist; check the path given to --config`);
   }
-  return parseConfig(text, path);
+  if (read.status === "refused") throw new UsageError(`cannot read config file ${path}: ${read.reason}; point --config at the JSON config file`);
+  return parseConfig(read.text, path);
 }
 
 /** Pure: validates the config file's JSON. */
 export function parseConfig(text: string, path: string): CliConfig {
   let parsed: unknown;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+    parsed = JSON.parse(body);
+  } catch {
+    // Never Node's message: it quotes the text around the error.
+    const where = describeJsonSyntaxError(body) ?? "unparsable";
+    throw new UsageError(`config file ${path} is not valid JSON (${where}); fix it there, or give another file with --config`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError(`config file ${path} must hold a JSON object`);
   const record = parsed as Record<string, unknown>;

@@ -99,7 +99,7 @@ function describePaging(events: TraceEvent[]): string {
 function renderTable(rows: Row[]): string {
   const header = ["profile", "listed", "exact", "requests", "token", "pages", "auth seen", "pagination seen"];
   const body = rows.map((r) => [r.profile, String(r.tags), r.exact ? "yes" : "NO", String(r.requests), String(r.tokenRequests), String(r.pages), r.auth, r.paging]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const widths = header.map((h, i) => body.reduce((widest, row) => Math.max(widest, row[i]!.length), h.length));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
   const refs = rows.map((r) => `  ${r.profile.padEnd(widths[0]!)}  regtags ls ${r.reference}`).join("\n");
   return `regtags demo: the same client against emulated registries (loopback only)\n\n${line(header)}\n${body.map(line).join("\n")}\n\nrequests = everything the emulated registry and its token service received for the listing.\nWhat was listed:\n${refs}\n`;

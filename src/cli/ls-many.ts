@@ -4,10 +4,13 @@
  * a bounded number at a time, printed as NDJSON objects as each finishes.
  * A repository that fails is reported in its own object and on stderr and
  * does not stop the rest; a summary line ends the run, and the exit code is
- * the first failure's (0 when all succeeded).
+ * the first failure's (0 when all succeeded). A catalog name that is not a
+ * valid repository name is that repository's error (exit 5, the registry
+ * broke the grammar), not a usage error: the user did not type it.
  */
 import { readFileSync } from "node:fs";
-import { createClient, isRegtagsError, parseReference, parseRegistryName, UsageError, type Reference, type RegtagsClient } from "../index.js";
+import { createClient, isRegtagsError, parseReference, parseRegistryName, ProtocolError, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
+import { catalogReference, escapeServerText } from "./catalog-names.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { selectTags, type Plan } from "./ls.js";
@@ -22,13 +25,15 @@ interface ManyValues extends ClientFlagValues {
 export async function runMany(positionals: readonly string[], values: ManyValues, plan: Plan, command: string): Promise<number> {
   if (plan.digests || plan.details || plan.groupByDigest) throw new UsageError(`${command} with several repositories lists tags only; ask for digests or details one repository at a time`);
   const names = [...positionals];
-  if (values["from-file"] !== undefined) names.push(...readReferenceFile(values["from-file"]));
+  // One at a time, never push(...list): a list of ~120k names overflows the stack (issue 10, item 6).
+  if (values["from-file"] !== undefined) for (const name of readReferenceFile(values["from-file"])) names.push(name);
   const catalogRegistry = values.all === undefined ? undefined : parseRegistryName(values.all);
   if (names.length === 0 && catalogRegistry === undefined) {
     throw new UsageError(`${command} needs an image reference, e.g. regtags ${command} ubuntu (or --from-file FILE, or --all REGISTRY)`);
   }
   const references = names.map((name) => parseReference(name));
-  const registries = new Set([...references.map((r) => r.registry), ...(catalogRegistry !== undefined ? [catalogRegistry] : [])]);
+  const registries = new Set(references.map((r) => r.registry));
+  if (catalogRegistry !== undefined) registries.add(catalogRegistry);
   if (registries.size > 1 && (values.creds !== undefined || values["registry-token"] !== undefined)) {
     throw new UsageError("--creds and --registry-token belong to one registry, but the references span several; use a credentials file instead");
   }
@@ -39,16 +44,31 @@ export async function runMany(positionals: readonly string[], values: ManyValues
   process.once("SIGINT", onSigint);
   const concurrency = values.concurrency === undefined ? 8 : parsePositiveInt("--concurrency", values.concurrency, 64);
   try {
+    const targets: Target[] = references.map((reference) => ({ name: reference.name, reference }));
     if (catalogRegistry !== undefined) {
-      for (const repository of await client.listRepositories(catalogRegistry, { signal: controller.signal })) {
-        references.push(parseReference(`${catalogRegistry}/${repository}`));
+      for await (const page of client.listRepositoryPages(catalogRegistry, { signal: controller.signal })) {
+        for (const repository of page) targets.push(catalogTarget(catalogRegistry, repository));
       }
     }
-    return await listAll(client, references, plan, concurrency, controller.signal);
+    return await listAll(client, targets, plan, concurrency, controller.signal);
   } finally {
     process.removeListener("SIGINT", onSigint);
     await client.close();
   }
+}
+
+/** One repository of the run: its reference, or the error its name earned before any request. */
+type Target = { readonly name: string; readonly reference: Reference } | { readonly name: string; readonly error: RegtagsError };
+
+/** A catalog entry as a target: its reference, or, for a name outside the grammar, a ProtocolError of its own. */
+function catalogTarget(registry: string, repository: string): Target {
+  const reference = catalogReference(registry, repository);
+  if (reference !== undefined) return { name: reference.name, reference };
+  const shown = escapeServerText(repository);
+  return {
+    name: `${registry}/${shown}`,
+    error: new ProtocolError(`${registry}: its catalog lists "${shown}", which is not a valid repository name (lowercase letters, digits and . _ - / only); skipped, the other repositories are listed`),
+  };
 }
 
 /** One reference per line; blank lines and `#` comments are skipped. `-` reads stdin. */
@@ -65,7 +85,7 @@ function readReferenceFile(path: string): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
-async function listAll(client: RegtagsClient, references: readonly Reference[], plan: Plan, concurrency: number, signal: AbortSignal): Promise<number> {
+async function listAll(client: RegtagsClient, references: readonly Target[], plan: Plan, concurrency: number, signal: AbortSignal): Promise<number> {
   const progress = process.stderr.isTTY ? (done: number) => process.stderr.write(`\rregtags: ${done}/${references.length} repositories…`) : undefined;
   let next = 0;
   let done = 0;
@@ -73,9 +93,11 @@ async function listAll(client: RegtagsClient, references: readonly Reference[], 
   let firstExit = 0;
   const worker = async () => {
     while (next < references.length) {
-      const reference = references[next++]!;
+      const target = references[next++]!;
       let line: string;
       try {
+        if ("error" in target) throw target.error;
+        const { reference } = target;
         const list = await client.listTags(reference, { signal });
         const tags = selectTags(list.tags, plan, new Map(), reference);
         line = JSON.stringify({ Repository: list.repository, Tags: tags });
@@ -86,7 +108,7 @@ async function listAll(client: RegtagsClient, references: readonly Reference[], 
         if (firstExit === 0) firstExit = code;
         const message = (error as Error).message.split("\n")[0]!;
         process.stderr.write(`${progress !== undefined ? "\r\x1b[K" : ""}regtags: ${message}\n`);
-        line = JSON.stringify({ Repository: reference.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code });
+        line = JSON.stringify({ Repository: target.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code });
       }
       done++;
       await writeOut(`${line}\n`);

@@ -11,6 +11,7 @@
  * - `registrytoken`: a token sent as `Bearer` as is (TOK-6).
  */
 import { CredentialsError } from "../errors.js";
+import { describeJsonSyntaxError } from "../grammar/json-syntax.js";
 
 /** One `auths` entry as written in the file. Secrets stay in here; never print it. */
 export interface AuthEntry {
@@ -58,8 +59,9 @@ export function parseJsonObject(text: string, origin: string): Record<string, un
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    throw new CredentialsError(`${describeOrigin(origin)} is not valid JSON${jsonErrorPosition(text, error)}`);
+  } catch {
+    const where = describeJsonSyntaxError(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    throw new CredentialsError(`${describeOrigin(origin)} is not valid JSON${where === undefined ? "" : ` (${where})`}`);
   }
   if (!isPlainObject(parsed)) throw new CredentialsError(`${describeOrigin(origin)} must hold a JSON object`);
   return parsed;
@@ -68,17 +70,6 @@ export function parseJsonObject(text: string, origin: string): Record<string, un
 /** "credentials file /x/config.json", or "DOCKER_AUTH_CONFIG" as is. */
 export function describeOrigin(origin: string): string {
   return /^[A-Z_]+$/.test(origin) ? origin : `credentials file ${origin}`;
-}
-
-/** " (line 3, column 7)" from a JSON.parse error that states a position; "" otherwise. */
-function jsonErrorPosition(text: string, error: unknown): string {
-  const match = /position (\d+)/.exec(String((error as Error)?.message ?? ""));
-  if (match?.[1] === undefined) return /end of JSON input/i.test(String((error as Error)?.message)) ? " (it ends too early)" : "";
-  const at = Math.min(Number(match[1]), text.length);
-  const before = text.slice(0, at);
-  const line = before.split("\n").length;
-  const column = at - before.lastIndexOf("\n");
-  return ` (line ${line}, column ${column})`;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

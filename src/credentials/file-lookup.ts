@@ -97,6 +97,7 @@ async function askHelper(runHelper: HelperRunner, name: string, registry: string
     case "not-found":
       return undefined;
     case "missing":
+      if (outcome.refused !== undefined) throw new CredentialsError(`credential helper ${program} (${where}) is not run: ${outcome.refused}`);
       throw new CredentialsError(`credential helper ${program} (${where}) is not installed: no ${program} on PATH; install it, or remove it from that file`);
     case "failed":
       throw new CredentialsError(`credential helper ${program} (${where}) failed for ${serverUrl}: ${outcome.message}`);

@@ -12,7 +12,8 @@
 export type HelperOutcome =
   | { readonly status: "found"; readonly username: string; readonly secret: string }
   | { readonly status: "not-found" }
-  | { readonly status: "missing" }
+  /** Not on PATH; `refused` says why one found under a relative PATH entry was not run. */
+  | { readonly status: "missing"; readonly refused?: string }
   | { readonly status: "failed"; readonly message: string };
 
 /** docker-credential-helpers credentials.errCredentialsNotFoundMessage, matched loosely. */

@@ -1,10 +1,20 @@
 /**
  * Runs a docker credential helper (`docker-credential-<name> get`) as a
  * child process with a time limit. The protocol itself is in
- * helper-protocol.ts. The program is looked up on the PATH of the
- * environment given (node:child_process does so when `env` is passed).
+ * helper-protocol.ts.
+ *
+ * The program is looked up here, not by the shell or spawn(): only absolute
+ * PATH entries count, and the absolute path found is what runs. An empty or
+ * relative entry (`PATH=:/usr/bin`, `PATH=.:bin:/usr/bin`) means "relative to
+ * the current directory", so a repository being worked in could plant
+ * `docker-credential-osxkeychain` and be handed the user's credentials
+ * request. Go refuses such a match since 1.19 (os/exec ErrDot), so docker and
+ * skopeo would not run it either; a helper found only that way is reported
+ * as refused, saying why.
  */
 import { spawn } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
 import { type HelperOutcome, interpretHelperResult } from "./helper-protocol.js";
 
 /** Runs helper `name` for `serverUrl`. Never throws: every failure is an outcome. */
@@ -33,10 +43,16 @@ export function createHelperRunner(options: HelperRunnerOptions = {}): HelperRun
         clearTimeout(timer);
         resolve(outcome);
       };
+      const env = options.env ?? process.env;
+      const program = findHelperProgram(`docker-credential-${name}`, env["PATH"] ?? env["Path"]);
+      if (program.path === undefined) {
+        resolve(program.refused !== undefined ? { status: "missing", refused: program.refused } : { status: "missing" });
+        return;
+      }
       let child: ReturnType<typeof spawn>;
       try {
-        child = spawn(`docker-credential-${name}`, ["get"], {
-          env: { ...(options.env ?? process.env) } as NodeJS.ProcessEnv,
+        child = spawn(program.path, ["get"], {
+          env: { ...env } as NodeJS.ProcessEnv,
           stdio: ["pipe", "pipe", "pipe"],
         });
       } catch (error) {
@@ -71,6 +87,45 @@ export function createHelperRunner(options: HelperRunnerOptions = {}): HelperRun
       });
       child.stdin?.end(serverUrl);
     });
+}
+
+/** Where a helper program is: its absolute path, or why none may run. */
+export interface HelperProgram {
+  readonly path?: string;
+  /** Set when the program exists only under an empty or relative PATH entry: why it is not run. */
+  readonly refused?: string;
+}
+
+/** Windows runs `name.exe`; elsewhere the name as is. */
+const EXTENSIONS = process.platform === "win32" ? [".exe", ".com"] : [""];
+
+/**
+ * Looks `program` up in the absolute entries of `pathVariable`, in order.
+ * Empty and relative entries are skipped (and remembered for the message).
+ */
+export function findHelperProgram(program: string, pathVariable: string | undefined): HelperProgram {
+  let refused: string | undefined;
+  for (const entry of (pathVariable ?? "").split(delimiter)) {
+    const absolute = entry !== "" && isAbsolute(entry);
+    for (const extension of EXTENSIONS) {
+      const candidate = join(entry === "" ? "." : entry, program + extension);
+      if (!isExecutableFile(candidate)) continue;
+      if (absolute) return { path: candidate };
+      const shown = candidate.startsWith(".") ? candidate : `./${candidate}`;
+      refused ??= `${program} was found only through the ${entry === "" ? "empty PATH entry (the current directory)" : `relative PATH entry ${JSON.stringify(entry)}`}, as ${shown}, and regtags never runs a program relative to the current directory (Go refuses it too since 1.19, exec.ErrDot); put its directory on PATH as an absolute path`;
+    }
+  }
+  return refused !== undefined ? { refused } : {};
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function formatSeconds(ms: number): string {

@@ -124,3 +124,15 @@ describe("saved profiles: validation and hints", () => {
     assert.deepEqual(hintsFromProfile(unread), { anonymousWithoutToken: false });
   });
 });
+
+describe("large inputs (issue 10, item 6: no Math.max(...list))", () => {
+  test("a value that wraps to 170,000 lines renders", () => {
+    const text = renderProbeTable([{ registry: "r.example", repository: "a/b", error: "abcd ".repeat(1_500_000) }]);
+    assert.ok(text.split("\n").length > 150_000);
+    assert.match(text, /^registry\s+r\.example\/a\/b\n/);
+  });
+  test("200,000 columns render", () => {
+    const columns = Array.from({ length: 200_000 }, (_, i) => ({ registry: "r.example", repository: `a/${i}`, error: "x" }));
+    assert.match(renderProbeTable(columns, 10), /a\/199999/);
+  });
+});

@@ -4,10 +4,11 @@
  * (tests never touch the user's cache). Reading never throws: a missing,
  * stale or broken file just means "no hints".
  */
-import { readFileSync } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { readLocalFile } from "../files/read-local-file.js";
+import { writePrivateFile } from "../files/write-private-file.js";
 import type { ProbeFindings } from "./findings.js";
 import { parseSavedProfile, SAVED_PROFILE_MAX_AGE_MS, savedProfileAgeMs, savedProfileFileName, savedProfileOf, type SavedProfile } from "./saved-profile.js";
 
@@ -43,34 +44,21 @@ export type SavedProfileLookup =
 
 export type ReadSavedOptions = SavedProfileLocation & { maxAgeMs?: number; now?: number };
 
-/** Reads a registry's saved profile; `stale` past `maxAgeMs` (default 7 days). Never throws. */
+/**
+ * Reads a registry's saved profile; `stale` past `maxAgeMs` (default 7 days). Never throws.
+ * Only a regular file within the size cap is read (files/read-local-file.ts).
+ */
 export async function readSavedProfile(registry: string, options: ReadSavedOptions = {}): Promise<SavedProfileLookup> {
-  const path = savedProfilePath(registry, options);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    return unreadable(error, path);
-  }
-  return lookup(text, registry, path, options);
+  return readSavedProfileSync(registry, options);
 }
 
 /** {@link readSavedProfile}, synchronously (for the client's synchronous `learned` hook). */
 export function readSavedProfileSync(registry: string, options: ReadSavedOptions = {}): SavedProfileLookup {
   const path = savedProfilePath(registry, options);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    return unreadable(error, path);
-  }
-  return lookup(text, registry, path, options);
-}
-
-function unreadable(error: unknown, path: string): SavedProfileLookup {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT" || code === "ENOTDIR") return { status: "missing", path };
-  return { status: "invalid", path, reason: (error as Error).message };
+  const read = readLocalFile(path);
+  if (read.status === "missing") return { status: "missing", path };
+  if (read.status === "refused") return { status: "invalid", path, reason: read.reason };
+  return lookup(read.text, registry, path, options);
 }
 
 function lookup(text: string, registry: string, path: string, options: ReadSavedOptions): SavedProfileLookup {
@@ -81,14 +69,13 @@ function lookup(text: string, registry: string, path: string, options: ReadSaved
   return { status: "ok", saved: parsed.saved, path, ageMs };
 }
 
-/** Saves a probe's profile for its registry (atomically: a temp file, then rename). Returns the path. */
+/**
+ * Saves a probe's profile for its registry, atomically, as a 0600 file in a
+ * directory created 0700 (files/write-private-file.ts). Returns the path.
+ */
 export async function writeSavedProfile(findings: ProbeFindings, location: SavedProfileLocation = {}): Promise<string> {
-  const dir = savedProfilesDir(location);
-  await mkdir(dir, { recursive: true });
   const path = savedProfilePath(findings.registry, location);
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(savedProfileOf(findings), null, 2)}\n`, { mode: 0o644 });
-  await rename(temp, path);
+  await writePrivateFile(path, `${JSON.stringify(savedProfileOf(findings), null, 2)}\n`);
   return path;
 }
 

@@ -317,7 +317,7 @@ function shapeTags(obs: Observations, unobserved: Array<{ field: string; why: st
   const refused = sized.filter((p) => pageOutcome(p) === "refused");
   if (refused.length > 0 && overMax === "not-seen") {
     overMax = errorAnswer(refused[0]!);
-    const smallestRefused = Math.min(...refused.map((p) => p.n ?? 0));
+    const smallestRefused = refused.reduce((smallest, p) => Math.min(smallest, p.n ?? 0), Infinity);
     if (largestHonoured !== undefined && largestHonoured + 1 === smallestRefused) maxPageSize = largestHonoured;
     else unobserved.push({ field: "tags.paging.maxPageSize", why: `n=${largestHonoured ?? "?"} honoured, n=${smallestRefused} refused; the search stopped in between` });
   } else if (overMax === "not-seen") {

@@ -163,8 +163,8 @@ describe("exit 2: invalid references and usage errors", { concurrency: 3 }, () =
     writeFileSync(malformed, '{"endpoints": {"docker.io": ');
     writeFileSync(wrongShape, JSON.stringify({ endpoints: ["http://127.0.0.1:5000"] }));
     const [a, b, c] = await Promise.all([missing, malformed, wrongShape].map((file) => runCli(["ls", "--config", file, "ubuntu"])));
-    failsWith(a as CliResult, 2, new RegExp(`^regtags: cannot read config file ${escape(missing)}: ENOENT$`));
-    failsWith(b as CliResult, 2, new RegExp(`^regtags: config file ${escape(malformed)} is not valid JSON: `));
+    failsWith(a as CliResult, 2, new RegExp(`^regtags: cannot read config file ${escape(missing)}: it does not exist; `));
+    failsWith(b as CliResult, 2, new RegExp(`^regtags: config file ${escape(malformed)} is not valid JSON \\(it ends too early\\); `));
     failsWith(c as CliResult, 2, new RegExp(`^regtags: config file ${escape(wrongShape)}: "endpoints" must map registry names to URLs$`));
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * Repository names as a registry's catalog sends them: which are valid, and
+ * how an invalid one is shown. `regtags catalog` leaves invalid names out
+ * with one warning; `ls --all` makes each its repository's error.
+ */
+import { isRegtagsError, parseReference, type Reference } from "../index.js";
+
+/**
+ * The reference of catalog entry `repository`, or undefined when it is not a
+ * valid repository name (distribution-spec v1.1.1: lowercase path components
+ * of [a-z0-9] joined by `.`, `_`, `__`, `-`, at most 255 characters) or would
+ * read as a tag or digest (`app:1`, `app@sha256:…`), so it never names
+ * another repository.
+ */
+export function catalogReference(registry: string, repository: string): Reference | undefined {
+  let reference: Reference;
+  try {
+    reference = parseReference(`${registry}/${repository}`);
+  } catch (error) {
+    if (isRegtagsError(error) && error.code === "ERR_INVALID_REFERENCE") return undefined;
+    throw error;
+  }
+  return reference.repository === repository && reference.tag === undefined && reference.digest === undefined ? reference : undefined;
+}
+
+/**
+ * A name the registry sent, fit for a terminal and one line: escaped as in
+ * a JSON string (C0 controls, quotes, backslashes), with DEL, C1 controls,
+ * line/paragraph separators and bidi controls escaped too; at most 200
+ * characters.
+ */
+export function escapeServerText(text: string): string {
+  const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return JSON.stringify(cut)
+    .slice(1, -1)
+    .replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}

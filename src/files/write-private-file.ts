@@ -1,0 +1,39 @@
+/**
+ * The one way regtags writes a file of its own (saved probe profiles under
+ * the cache directory): created 0600 in directories created 0700, because a
+ * profile names the registries and repositories a user works with. A
+ * directory that already exists is left as the user set it. The write is
+ * atomic: a new temp file (O_EXCL, so never through a planted symlink),
+ * flushed, then renamed over the target, so a reader sees the old file or
+ * the new one, never half of one.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+
+/** Mode of files regtags creates: the owner's only. */
+export const PRIVATE_FILE_MODE = 0o600;
+/** Mode of directories regtags creates. */
+export const PRIVATE_DIR_MODE = 0o700;
+
+/** Writes `text` to `path` atomically with mode 0600, creating missing parent directories 0700. */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const handle = await open(temp, "wx", PRIVATE_FILE_MODE);
+  try {
+    await handle.writeFile(text, "utf8");
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
