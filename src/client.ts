@@ -32,6 +32,7 @@ import { withRateLimit, type RateLimitOptions } from "./transport/rate-limit.js"
 import { withRedirects } from "./transport/redirect.js";
 import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
 import { withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
+import { scrubError, scrubTraceListener, SecretEchoes, withSecretCapture } from "./transport/echo-guard.js";
 import type { Transport } from "./transport/types.js";
 
 export interface ClientOptions {
@@ -207,8 +208,10 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
   });
-  const onTrace = options.onTrace;
-  let base: Transport = withDeadline(http.send, options.requestTimeoutMs ?? 60_000);
+  // Every secret sent is remembered, so no event or error shows a server's echo of it (issue 10).
+  const echoes = new SecretEchoes();
+  const onTrace = options.onTrace === undefined ? undefined : scrubTraceListener(options.onTrace, echoes);
+  let base: Transport = withDeadline(withSecretCapture(http.send, echoes), options.requestTimeoutMs ?? 60_000);
   if (onTrace !== undefined) base = withTrace(base, onTrace);
   base = withOriginLimit(base, options.maxConcurrentPerOrigin ?? 8);
   base = withRedirects(base);
@@ -276,7 +279,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
           options.onIncomplete?.(error);
           return;
         }
-        if (yielded || !shouldFallBackToHttp(error, endpoint, registry, options)) throw error;
+        if (yielded || !shouldFallBackToHttp(error, endpoint, registry, options)) throw scrubError(error, echoes);
         plainHttpRegistries.add(registry);
         onTrace?.({ type: "endpoint", registry, endpoint: `http://${endpoint.host}`, reason: `https failed (${(error as RegtagsError).code}); a loopback registry may speak plain http (REF-9)` });
       }
@@ -371,7 +374,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
           for (const entry of page) if (!details.has(entry.tag)) details.set(entry.tag, entry);
         }
       } catch (error) {
-        if (mode === "vendor" || (error as RegtagsError).code === "ERR_ABORTED") throw error;
+        if (mode === "vendor" || (error as RegtagsError).code === "ERR_ABORTED") throw scrubError(error, echoes);
         onTrace?.({ type: "warning", message: `${ref.name}: the ${vendor.kind} API could not be used (${(error as Error).message}); using the registry API only` });
         return { source: undefined, hasVendorApi: true, details: new Map() };
       }

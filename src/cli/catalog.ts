@@ -5,9 +5,10 @@
  * ghcr.io) is one clear line, not a loop.
  */
 import { parseArgs } from "node:util";
-import { createClient, isRegtagsError, parseRegistryName, RegtagsError, UsageError } from "../index.js";
+import { createClient, escapeJsonText, isRegtagsError, parseRegistryName, RegtagsError, UsageError } from "../index.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags } from "./client-flags.js";
 import { writeOut } from "./output.js";
+import { renderNameLines } from "./render.js";
 
 export async function runCatalog(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -26,9 +27,9 @@ export async function runCatalog(argv: string[]): Promise<number> {
     const all: string[] = [];
     for await (const page of client.listRepositoryPages(registry, { signal: controller.signal })) {
       if (values.json) all.push(...page);
-      else if (page.length > 0) await writeOut(`${page.join("\n")}\n`);
+      else if (page.length > 0) await writeOut(renderNameLines(page));
     }
-    if (values.json) await writeOut(`${JSON.stringify({ Registry: registry, Repositories: all }, null, 4)}\n`);
+    if (values.json) await writeOut(`${escapeJsonText(JSON.stringify({ Registry: registry, Repositories: all }, null, 4))}\n`);
     return 0;
   } catch (error) {
     throw explainRefusal(error, registry);

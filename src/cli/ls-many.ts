@@ -7,7 +7,7 @@
  * the first failure's (0 when all succeeded).
  */
 import { readFileSync } from "node:fs";
-import { createClient, isRegtagsError, parseReference, parseRegistryName, UsageError, type Reference, type RegtagsClient } from "../index.js";
+import { createClient, escapeJsonText, escapeServerText, isRegtagsError, parseReference, parseRegistryName, UsageError, type Reference, type RegtagsClient } from "../index.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { selectTags, type Plan } from "./ls.js";
@@ -78,15 +78,15 @@ async function listAll(client: RegtagsClient, references: readonly Reference[], 
       try {
         const list = await client.listTags(reference, { signal });
         const tags = selectTags(list.tags, plan, new Map(), reference);
-        line = JSON.stringify({ Repository: list.repository, Tags: tags });
+        line = escapeJsonText(JSON.stringify({ Repository: list.repository, Tags: tags }));
       } catch (error) {
         if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
         failed++;
         const code = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
         if (firstExit === 0) firstExit = code;
-        const message = (error as Error).message.split("\n")[0]!;
+        const message = escapeServerText((error as Error).message, 2000);
         process.stderr.write(`${progress !== undefined ? "\r\x1b[K" : ""}regtags: ${message}\n`);
-        line = JSON.stringify({ Repository: reference.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code });
+        line = escapeJsonText(JSON.stringify({ Repository: reference.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code }));
       }
       done++;
       await writeOut(`${line}\n`);

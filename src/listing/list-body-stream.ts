@@ -7,7 +7,8 @@
  * a parse tree besides. Results and errors match parseTagsBody /
  * parseCatalogBody on the same bytes. Pure: no I/O.
  */
-import { ProtocolError, truncate } from "../errors.js";
+import { ProtocolError } from "../errors.js";
+import { quoteServerText } from "../text/safe-text.js";
 
 export interface StreamedListBody {
   readonly name: string | undefined;
@@ -160,7 +161,7 @@ export class ListBodyParser {
     this.#scalar = "";
     if (text === "null" || text === "true" || text === "false") this.#value(text === "null" ? "null" : "boolean", "");
     else if (NUMBER.test(text)) this.#value("number", "");
-    else this.#fail(`unexpected ${JSON.stringify(truncate(text, 20))}`);
+    else this.#fail(`unexpected ${quoteServerText(text, 20)}`);
   }
 
   #structural(byte: number): void {
@@ -267,7 +268,7 @@ export class ListBodyParser {
   }
 
   #fail(reason: string, plain = false): never {
-    const excerpt = JSON.stringify(truncate(this.#head.replace(/\s+/g, " ").trim(), 80));
+    const excerpt = quoteServerText(this.#head.replace(/\s+/g, " ").trim(), 80);
     if (plain) throw new ProtocolError(`${this.#where}: ${reason}`);
     throw new ProtocolError(`${this.#where}: the ${this.#what} is not JSON (body starts ${excerpt}); the registry or a proxy in front of it answered something else (${reason})`);
   }

@@ -15,6 +15,7 @@
  * as a pull), so it is shown and never slows regtags down.
  */
 import { redactUrl, type TraceListener } from "./trace.js";
+import { escapeServerText } from "../text/safe-text.js";
 import type { ResponseHeaders, Transport } from "./types.js";
 
 export interface RateLimitInfo {
@@ -68,7 +69,7 @@ export function parseRateLimit(headers: Pick<ResponseHeaders, "get">, nowMs: num
     remaining,
     windowSeconds: (useHub ? hub.window : x.window) ?? limit.window,
     resetAt,
-    source: source === undefined ? undefined : source.slice(0, 100),
+    source: source === undefined ? undefined : escapeServerText(source, 100),
   };
 }
 

@@ -5,6 +5,7 @@
  * and a loop or a chain past the limit is an error, not a hang.
  */
 import { ProtocolError } from "../errors.js";
+import { quoteServerText } from "../text/safe-text.js";
 import { redactUrl } from "./trace.js";
 import type { Transport, TransportRequest } from "./types.js";
 
@@ -25,7 +26,7 @@ export function withRedirects(next: Transport, maxRedirects = 5): Transport {
       try {
         target = new URL(location, req.url);
       } catch {
-        throw new ProtocolError(`${req.method} ${redactUrl(req.url)}: redirect to an invalid Location ${JSON.stringify(location.slice(0, 200))}`);
+        throw new ProtocolError(`${req.method} ${redactUrl(req.url)}: redirect to an invalid Location ${quoteServerText(location)}`);
       }
       if (req.url.protocol === "https:" && target.protocol !== "https:") {
         throw new ProtocolError(`${req.method} ${redactUrl(req.url)}: refusing a redirect from https to ${target.protocol} (${redactUrl(target)})`);

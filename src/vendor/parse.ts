@@ -12,14 +12,15 @@
  *   an array of versions `{name: digest, created_at, updated_at,
  *   metadata.container.tags[]}`; the next page comes from the Link header.
  */
-import { ProtocolError, truncate } from "../errors.js";
+import { ProtocolError } from "../errors.js";
+import { quoteServerText } from "../text/safe-text.js";
 import type { DetailsPage, TagDetails } from "./types.js";
 
 function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ProtocolError(`${where}: not JSON (${JSON.stringify(truncate(text.replace(/\s+/g, " ").trim(), 80))})`);
+    throw new ProtocolError(`${where}: not JSON (${quoteServerText(text.replace(/\s+/g, " ").trim(), 80)})`);
   }
 }
 
@@ -125,5 +126,5 @@ function resolve(target: string, base: URL, where: string): URL {
   } catch {
     // fall through
   }
-  throw new ProtocolError(`${where}: invalid next page URL ${JSON.stringify(truncate(target, 200))}`);
+  throw new ProtocolError(`${where}: invalid next page URL ${quoteServerText(target)}`);
 }
