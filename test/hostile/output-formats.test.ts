@@ -34,13 +34,17 @@ function registry(req: RawRequest): RawResponse {
   const json = (value: unknown): RawResponse => ({ status: 200, headers: ["Content-Type: application/json"], body: JSON.stringify(value) });
   if (req.path.startsWith("/v2/hostile/tags/list")) return json({ name: "hostile", tags: HOSTILE_TAGS });
   if (req.path.startsWith("/v2/many/tags/list")) return json({ name: "many", tags: Array.from({ length: MANY }, (_, i) => `v${i}`) });
+  if (req.path === "/v2/") {
+    // What `regtags probe` reports of the ping: the challenge and the body, both hostile.
+    return { status: 401, headers: [Buffer.concat([Buffer.from('WWW-Authenticate: Basic realm="r'), Buffer.from([0x9b, 0x32, 0x4a, 0xe2, 0x80, 0xae]), Buffer.from('"')]), "Content-Type: text/plain"], body: `denied\x1b[2J\u202e${"z".repeat(100_000)}` };
+  }
   if (req.path.startsWith("/v2/_catalog")) return json({ repositories: ["ok/repo", "evil\x1b[2J/repo", "bidi\u202e/oper", "nl\n/repo"] });
   return { status: 404, headers: ["Content-Type: application/json"], body: JSON.stringify({ errors: [{ code: "NAME_UNKNOWN", message: "no" }] }) };
 }
 
 let server: RawServer;
 before(async () => {
-  server = await startRawServer(registry, { maxRequests: 60 });
+  server = await startRawServer(registry, { maxRequests: 120 });
 });
 after(async () => server?.close());
 
@@ -107,6 +111,18 @@ describe("every output format escapes what the registry sent", { concurrency: 3 
     assert.equal(json.code, 0, json.stderr);
     assert.deepEqual(rawControlsIn(json.stdout), []);
     assert.ok((JSON.parse(json.stdout) as { Repositories: string[] }).Repositories.includes("ok/repo"));
+  });
+});
+
+describe("regtags probe", () => {
+  test("the findings table and JSON quote the registry's challenge and body escaped", async () => {
+    const [table, json] = await Promise.all([run("probe", "r.test/hostile"), run("probe", "--json", "r.test/hostile")]);
+    for (const [name, result] of [["table", table], ["json", json]] as const) {
+      assert.deepEqual(rawControlsIn(result.stdout), [], `${name}: ${result.stdout.slice(0, 3000)}`);
+      assert.deepEqual(rawControlsIn(result.stderr), [], `${name} stderr`);
+    }
+    JSON.parse(json.stdout);
+    assert.match(table.stdout, /\\x9b2J/);
   });
 });
 

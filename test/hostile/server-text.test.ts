@@ -178,6 +178,17 @@ describe("server text in error messages is escaped and capped", { concurrency: 4
     for (const result of [location, link, challenge]) assertSafeStderr(result);
   });
 
+  test("several repositories: each failure's stderr line and NDJSON Error escaped", async () => {
+    const result = await runCli(["ls", "--endpoint", `r.test=${hostile.url}`, "--retry-attempts", "1", "--concurrency", "1", "r.test/json-esc", "r.test/html-esc"], { timeoutMs: 30_000 });
+    assert.equal(result.code, 4, result.stderr);
+    assert.deepEqual(rawControlsIn(result.stderr), [], result.stderr);
+    assert.deepEqual(rawControlsIn(result.stdout), [], result.stdout);
+    const objects = result.stdout.trim().split("\n").map((line) => JSON.parse(line) as { Error: string });
+    assert.equal(objects.length, 2);
+    for (const object of objects) assert.match(object.Error, /\\x1b\[2J/);
+    assert.equal(result.stderr.trim().split("\n").length, 3, result.stderr); // two failures and the summary
+  });
+
   test("--debug prints every header and event escaped, and the error too", async () => {
     const results = await Promise.all(["json-esc", "bad-link", "challenge-esc", "long-message"].map((repository) => ls(hostile, repository, "--debug", "--registry-token", REGISTRY_TOKEN)));
     for (const result of results) {
