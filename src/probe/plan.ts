@@ -145,11 +145,11 @@ export function nextSearchSize(history: readonly SearchOutcome[], maxRequests: n
   if (history.some((h) => h.outcome === "clamped" || h.outcome === "other")) return undefined;
   const refused = history.filter((h) => h.outcome === "refused").map((h) => h.n);
   if (refused.length === 0) return undefined;
-  const smallestRefused = refused.reduce((a, b) => Math.min(a, b));
+  const smallestRefused = Math.min(...refused);
   const honoured = history.filter((h) => h.outcome === "honoured").map((h) => h.n);
   const tried = new Set(history.map((h) => h.n));
   if (honoured.length > 0) {
-    const largest = honoured.reduce((a, b) => Math.max(a, b));
+    const largest = Math.max(...honoured);
     const next = largest + 1;
     return next < smallestRefused && !tried.has(next) ? next : undefined;
   }

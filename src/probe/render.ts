@@ -53,15 +53,14 @@ export function probeRows(columns: readonly Column[]): ProbeRow[] {
  */
 export function renderProbeTable(columns: readonly Column[], width = 44): string {
   const rows = probeRows(columns);
-  // Loops, never Math.max(...list): spreading a long list overflows the stack (issue 10, item 6).
-  const labelWidth = rows.reduce((widest, r) => Math.max(widest, r.label.length), 0);
+  const labelWidth = Math.max(...rows.map((r) => r.label.length));
   // "30 s" and "1.5 ms" stay on one line: a no-break space while wrapping.
   const wrapped = rows.map((row) => row.values.map((value) => wrap(value.replace(/(\d) (ms|s)\b/g, "$1\u00a0$2"), width).map((line) => line.replace(/\u00a0/g, " "))));
-  const widths = columns.map((_, i) => Math.min(width, wrapped.reduce((widest, cells) => cells[i]!.reduce((w, line) => Math.max(w, line.length), widest), 0)));
+  const widths = columns.map((_, i) => Math.min(width, Math.max(...wrapped.map((cells) => Math.max(...cells[i]!.map((line) => line.length))))));
   const lines: string[] = [];
   rows.forEach((row, r) => {
     const cells = wrapped[r]!;
-    const height = cells.reduce((tallest, c) => Math.max(tallest, c.length), 0);
+    const height = Math.max(...cells.map((c) => c.length));
     for (let k = 0; k < height; k++) {
       const parts = [(k === 0 ? row.label : "").padEnd(labelWidth)];
       cells.forEach((cell, i) => parts.push((cell[k] ?? "").padEnd(widths[i]!)));

@@ -8,8 +8,9 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { rawControlsIn } from "../helpers/raw-controls.js";
 import { runCli, type CliResult } from "../helpers/run-cli.js";
-import { rawControlsIn, startRawServer, type RawRequest, type RawResponse, type RawServer } from "./raw-server.js";
+import { startRawServer, type RawRequest, type RawResponse, type RawServer } from "./raw-server.js";
 
 const HOSTILE_TAGS = [
   "v1.0",

@@ -81,20 +81,3 @@ export async function startRawServer(handle: (req: RawRequest, server: RawServer
   const self: RawServer = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close };
   return self;
 }
-
-/**
- * Characters a terminal would interpret or hide, found in `text` (an oracle
- * written apart from src/text): C0 but `allowed`, DEL, C1, bidi controls,
- * U+2028/U+2029, zero-width characters, lone surrogates.
- */
-export function rawControlsIn(text: string, allowed = "\n"): string[] {
-  const found = new Set<string>();
-  for (const char of text) {
-    const cp = char.codePointAt(0)!;
-    if (allowed.includes(char)) continue;
-    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0xfeff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      found.add(`U+${cp.toString(16).padStart(4, "0")}`);
-    }
-  }
-  return [...found];
-}

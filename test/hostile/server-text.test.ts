@@ -11,8 +11,9 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { rawControlsIn } from "../helpers/raw-controls.js";
 import { runCli, type CliResult } from "../helpers/run-cli.js";
-import { rawControlsIn, startRawServer, type RawRequest, type RawResponse, type RawServer } from "./raw-server.js";
+import { startRawServer, type RawRequest, type RawResponse, type RawServer } from "./raw-server.js";
 
 const PASSWORD = "hunter2-Pa55w0rd-xyz";
 const USER = "alice";
