@@ -10,6 +10,7 @@
  *   limit     → at most `maxConcurrentPerOrigin` requests in flight per origin
  *   trace     → one event per HTTP exchange, redacted
  *   deadline  → each exchange, body included, within `requestTimeoutMs`
+ *   capture   → remembers every secret sent, so no event or error shows a server's echo of it
  *   http      → node:http(s) keep-alive agents
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.

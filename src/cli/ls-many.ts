@@ -7,7 +7,7 @@
  * the first failure's (0 when all succeeded).
  */
 import { readFileSync } from "node:fs";
-import { createClient, escapeJsonText, escapeServerText, isRegtagsError, parseReference, parseRegistryName, UsageError, type Reference, type RegtagsClient } from "../index.js";
+import { createClient, escapeJsonText, escapeServerText, isRegtagsError, MESSAGE_LIMIT, parseReference, parseRegistryName, UsageError, type Reference, type RegtagsClient } from "../index.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { selectTags, type Plan } from "./ls.js";
@@ -84,7 +84,7 @@ async function listAll(client: RegtagsClient, references: readonly Reference[], 
         failed++;
         const code = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
         if (firstExit === 0) firstExit = code;
-        const message = escapeServerText((error as Error).message, 2000);
+        const message = escapeServerText((error as Error).message, MESSAGE_LIMIT);
         process.stderr.write(`${progress !== undefined ? "\r\x1b[K" : ""}regtags: ${message}\n`);
         line = escapeJsonText(JSON.stringify({ Repository: reference.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code }));
       }

@@ -4,7 +4,7 @@
  * load nothing else; commands import their modules when they run.
  */
 import { readFileSync } from "node:fs";
-import { escapeServerText } from "../text/safe-text.js";
+import { escapeServerText, MESSAGE_LIMIT } from "../text/safe-text.js";
 import { EXIT_CODE_HELP, EXIT_CODES, EXIT_INTERNAL, finalExitCode } from "./exit-codes.js";
 
 const HELP = `regtags — list the tags of a container image repository on any registry
@@ -159,13 +159,13 @@ export function reportError(error: unknown, debug: boolean): number {
   const code = (error as { code?: unknown })?.code;
   const known = typeof code === "string" && code in EXIT_CODES && (error as { [k: symbol]: unknown })[Symbol.for("regtags.error")] === true;
   // The message may quote a server: escaped, so it stays one inert line (issue 10).
-  const message = escapeServerText((error as Error)?.message ?? String(error), 2000);
+  const message = escapeServerText((error as Error)?.message ?? String(error), MESSAGE_LIMIT);
   if (known) {
     process.stderr.write(`regtags: ${message}\n`);
   } else {
     process.stderr.write(`regtags: internal error: ${message} (run with --debug for details)\n`);
   }
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split("\n").map((line) => escapeServerText(line, 2000)).join("\n")}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split("\n").map((line) => escapeServerText(line, MESSAGE_LIMIT)).join("\n")}\n`);
   return known ? EXIT_CODES[code as keyof typeof EXIT_CODES] : EXIT_INTERNAL;
 }
 

@@ -4,7 +4,7 @@
  * shown even without --debug. Events quote servers (headers, messages): each
  * of their strings is escaped before it is printed.
  */
-import { escapeServerText, mapStrings, type TraceEvent, type TraceListener } from "../index.js";
+import { escapeServerText, mapStrings, MESSAGE_LIMIT, type TraceEvent, type TraceListener } from "../index.js";
 
 let stdoutClosed = false;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -56,7 +56,7 @@ export function formatTraceEvent(raw: TraceEvent): string | undefined {
 export function createTracePrinter(debug: boolean): TraceListener {
   return (event) => {
     if (event.type === "warning") {
-      process.stderr.write(`regtags: warning: ${escapeServerText(event.message, TRACE_FIELD_LIMIT * 2)}\n`);
+      process.stderr.write(`regtags: warning: ${escapeServerText(event.message, MESSAGE_LIMIT)}\n`);
       return;
     }
     if (!debug) return;

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import {
   escapeJsonText,
   escapeServerText,
+  MESSAGE_LIMIT,
   createProber,
   isRegtagsError,
   parseReference,
@@ -85,7 +86,7 @@ export async function runProbe(argv: string[]): Promise<number> {
         }
       } catch (error) {
         if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
-        const message = escapeServerText((error as Error).message, 2000);
+        const message = escapeServerText((error as Error).message, MESSAGE_LIMIT);
         columns.push({ registry: reference.registry, repository: reference.repository, error: message, ...(isRegtagsError(error) ? { code: error.code } : {}) });
         process.stderr.write(`regtags: ${reference.registry}: ${message}\n`);
         if (exitCode === 0) exitCode = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;

@@ -7,7 +7,7 @@ import { escapeJsonText, escapeServerText, mapStrings, quoteServerText } from ".
 const RUNS = 500;
 
 /** Hostile pieces a registry could send, mixed with ordinary text. */
-const HOSTILE = ["\x1b[2J", "\x1b]52;c;aGk=\x07", "\r", "\n", "\0", "\x7f", "\x85", "\x9b31m", "\u202e", "\u2066", "\u2069", "\u200b", "\u2028", "\u2029", "\ufeff", "\ud800", "\udfff", "\u{e0041}", "\t", "\\", '"', "é", "😀", "plain"];
+const HOSTILE = ["\x1b[2J", "\x1b]52;c;aGk=\x07", "\r", "\n", "\0", "\x7f", "\x85", "\x9b31m", "\u202e", "\u2066", "\u2069", "\u2065", "\u{e0000}", "\uffff", "\u200b", "\u2028", "\u2029", "\ufeff", "\ud800", "\udfff", "\u{e0041}", "\t", "\\", '"', "é", "😀", "plain"];
 const hostileText = fc.array(fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ maxLength: 8 }), fc.string({ unit: "binary", maxLength: 8 })), { maxLength: 40 }).map((parts) => parts.join(""));
 const anyText = fc.oneof(hostileText, fc.string({ unit: "binary", maxLength: 300 }), fc.string({ unit: "binary-ascii", maxLength: 300 }));
 const printableAscii = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 300 });
@@ -103,6 +103,8 @@ describe("escapeServerText and quoteServerText (examples)", () => {
     assert.equal(escapeServerText("v1\u202egnp.exe\u2066x\u2069"), "v1\\u202egnp.exe\\u2066x\\u2069");
     assert.equal(escapeServerText("a\ud800b\udc00"), "a\\ud800b\\udc00");
     assert.equal(escapeServerText("tag\u{e0041}"), "tag\\u{e0041}");
+    // Unassigned: U+2065 among the isolates, U+E0000 before the tag characters, the noncharacter U+FFFF.
+    assert.equal(escapeServerText("\u2065\u{e0000}\uffff"), "\\u2065\\u{e0000}\\uffff");
     assert.equal(escapeServerText("😀 é ü 中"), "😀 é ü 中");
   });
 

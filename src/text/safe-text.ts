@@ -14,23 +14,27 @@
 /**
  * Characters never shown raw: controls (Cc: C0, DEL, C1), format characters
  * (Cf: bidi marks, embeddings, overrides and isolates U+202A–U+202E and
- * U+2066–U+2069, zero-width characters, the BOM, tag characters), the line and
- * paragraph separators (Zl, Zp: newlines to some terminals and to JavaScript)
- * and lone surrogates (Cs: not text at all).
+ * U+2066–U+2069, zero-width characters, the BOM, tag characters), unassigned
+ * code points (Cn: a later Unicode version may make them format characters,
+ * as U+2065 sits among the isolates), the line and paragraph separators (Zl,
+ * Zp: newlines to some terminals and to JavaScript) and lone surrogates (Cs:
+ * not text at all).
  */
-const UNSAFE_CHARACTER = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const UNSAFE_CHARACTER = /[\p{Cc}\p{Cf}\p{Cn}\p{Zl}\p{Zp}\p{Cs}]/u;
 /**
- * What JSON.stringify leaves raw of the above: DEL, C1, Cf, Zl, Zp. It escapes
+ * What JSON.stringify leaves raw of the above: DEL, C1, Cf, Cn, Zl, Zp. It escapes
  * C0 inside strings itself, so a raw C0 character in its output is the
  * indentation's whitespace, and lone surrogates since ES2019.
  */
-const RAW_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/u;
-const RAW_IN_JSON_ALL = /[\u007f-\u009f\p{Cf}\p{Zl}\p{Zp}]/gu;
+const RAW_IN_JSON = /[\u007f-\u009f\p{Cf}\p{Cn}\p{Zl}\p{Zp}]/u;
+const RAW_IN_JSON_ALL = /[\u007f-\u009f\p{Cf}\p{Cn}\p{Zl}\p{Zp}]/gu;
 /** In quotes, `"` and `\` are escaped too, so the quote's end is unambiguous. */
-const UNSAFE_IN_QUOTES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}"\\]/u;
+const UNSAFE_IN_QUOTES = /[\p{Cc}\p{Cf}\p{Cn}\p{Zl}\p{Zp}\p{Cs}"\\]/u;
 
 /** The cap of one quoted server value in a message (a header, a body excerpt, an errors[].message). */
 export const SERVER_TEXT_LIMIT = 200;
+/** The cap of a whole message: it quotes at most a few capped server values. */
+export const MESSAGE_LIMIT = 2000;
 
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\" };
 

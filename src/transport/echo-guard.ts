@@ -8,13 +8,11 @@
  * server's words thus reach the user escaped, capped and without a password
  * or token the server echoed back, whichever layer quoted them.
  */
-import { mapStrings } from "../text/safe-text.js";
+import { mapStrings, MESSAGE_LIMIT } from "../text/safe-text.js";
 import { SecretEchoes } from "../text/secret-echoes.js";
 import type { TraceEvent, TraceListener } from "./trace.js";
 import type { Transport } from "./types.js";
 
-/** Longest error message shown (a message quotes at most a few capped server values). */
-export const MESSAGE_LIMIT = 2000;
 /** Longest string field of a trace event (a URL with a long cursor, a Link header). */
 export const TRACE_TEXT_LIMIT = 1000;
 
