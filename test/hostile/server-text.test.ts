@@ -241,6 +241,16 @@ describe("a server's echo of the credentials regtags sent is redacted", { concur
     }
   });
 
+  test("regtags probe with credentials: its findings (table and JSON) and --debug redact the echo", async () => {
+    const args = (...extra: string[]) => ["probe", "--endpoint", `r.test=${basic.url}`, "--creds", `${USER}:${PASSWORD}`, ...extra, "r.test/app"];
+    const results = await Promise.all([runCli(args(), { timeoutMs: 30_000 }), runCli(args("--json"), { timeoutMs: 30_000 }), runCli(args("--debug"), { timeoutMs: 30_000 })]);
+    for (const result of results) {
+      assert.deepEqual(rawControlsIn(result.stdout), []);
+      for (const secret of SECRETS) assert.ok(!result.stdout.includes(secret) && !result.stderr.includes(secret), `secret ${secret} in ${result.stdout}${result.stderr}`);
+    }
+    assert.match(results[2]!.stderr, /warning: 299 - "you sent Basic <redacted>"/);
+  });
+
   test("an echo cut short by the length cap does not show the token's first characters", async () => {
     const result = await ls(cut, "app", "--registry-token", REGISTRY_TOKEN);
     assert.equal(result.code, 5, result.stderr);
