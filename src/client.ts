@@ -10,6 +10,7 @@
  *   limit     → at most `maxConcurrentPerOrigin` requests in flight per origin
  *   trace     → one event per HTTP exchange, redacted
  *   deadline  → each exchange, body included, within `requestTimeoutMs`
+ *   capture   → remembers every secret sent, so no event or error shows a server's echo of it
  *   http      → node:http(s) keep-alive agents
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.
@@ -33,6 +34,7 @@ import { withRateLimit, type RateLimitOptions } from "./transport/rate-limit.js"
 import { withRedirects } from "./transport/redirect.js";
 import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
 import { withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
+import { scrubError, scrubTraceListener, SecretEchoes, withSecretCapture } from "./transport/echo-guard.js";
 import type { Transport } from "./transport/types.js";
 
 export interface ClientOptions {
@@ -223,9 +225,11 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
   });
-  const onTrace = options.onTrace;
+  // Every secret sent is remembered, so no event or error shows a server's echo of it (issue 10).
+  const echoes = new SecretEchoes();
+  const onTrace = options.onTrace === undefined ? undefined : scrubTraceListener(options.onTrace, echoes);
+  let base: Transport = withDeadline(withSecretCapture(http.send, echoes), options.requestTimeoutMs ?? 60_000);
   const budget: ListingBudget = { maxEntries: options.maxTags ?? DEFAULT_LISTING_BUDGET.maxEntries, maxBytes: options.maxListBytes ?? DEFAULT_LISTING_BUDGET.maxBytes };
-  let base: Transport = withDeadline(http.send, options.requestTimeoutMs ?? 60_000);
   if (onTrace !== undefined) base = withTrace(base, onTrace);
   base = withOriginLimit(base, options.maxConcurrentPerOrigin ?? 8);
   base = withRedirects(base);
@@ -293,7 +297,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
           options.onIncomplete?.(error);
           return;
         }
-        if (yielded || !shouldFallBackToHttp(error, endpoint, registry, options)) throw error;
+        if (yielded || !shouldFallBackToHttp(error, endpoint, registry, options)) throw scrubError(error, echoes);
         plainHttpRegistries.add(registry);
         onTrace?.({ type: "endpoint", registry, endpoint: `http://${endpoint.host}`, reason: `https failed (${(error as RegtagsError).code}); a loopback registry may speak plain http (REF-9)` });
       }
@@ -390,7 +394,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
           for (const entry of page) if (!details.has(entry.tag)) details.set(entry.tag, entry);
         }
       } catch (error) {
-        if (mode === "vendor" || (error as RegtagsError).code === "ERR_ABORTED") throw error;
+        if (mode === "vendor" || (error as RegtagsError).code === "ERR_ABORTED") throw scrubError(error, echoes);
         onTrace?.({ type: "warning", message: `${ref.name}: the ${vendor.kind} API could not be used (${(error as Error).message}); using the registry API only` });
         return { source: undefined, hasVendorApi: true, details: new Map() };
       }

@@ -22,6 +22,7 @@
 import { AuthError, CredentialsError, withSubject } from "../errors.js";
 import { isLoopbackRegistry } from "../reference/reference.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
+import { escapeServerText } from "../text/safe-text.js";
 import type { Transport, TransportRequest, TransportResponse } from "../transport/types.js";
 import { parseChallenges, pickChallenge, type Challenge } from "./challenge.js";
 import type { Credential, CredentialResolver } from "./credential.js";
@@ -242,7 +243,7 @@ function assertRealmSafe(realm: string, subject: string): void {
 function authFailure(subject: string, res: TransportResponse, challenge: Challenge, attached: Attached): AuthError {
   const error = challenge.params["error"];
   const description = challenge.params["error_description"];
-  const reason = error !== undefined ? ` (${error}${description !== undefined ? `: ${description}` : ""})` : "";
+  const reason = error !== undefined ? ` (${escapeServerText(error)}${description !== undefined ? `: ${escapeServerText(description)}` : ""})` : "";
   // TOK-8: a token fetched a moment ago and refused at once is not about logging in.
   if (attached.token !== undefined && error === "invalid_token") {
     return new AuthError(

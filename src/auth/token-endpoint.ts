@@ -6,8 +6,9 @@
  * send). An identity token is exchanged by the OAuth2 POST form
  * (auth/oauth.md), falling back to GET on 404.
  */
-import { AuthError, ProtocolError, RegistryError, truncate } from "../errors.js";
+import { AuthError, ProtocolError, RegistryError } from "../errors.js";
 import { redactUrl } from "../transport/trace.js";
+import { quoteServerText } from "../text/safe-text.js";
 import type { Transport, TransportResponse } from "../transport/types.js";
 import type { Credential } from "./credential.js";
 import type { TokenKey } from "./token-cache.js";
@@ -26,7 +27,7 @@ export async function fetchToken(
   try {
     realm = new URL(key.realm);
   } catch {
-    throw new ProtocolError(`the registry's Bearer realm ${JSON.stringify(truncate(key.realm, 200))} is not a URL`);
+    throw new ProtocolError(`the registry's Bearer realm ${quoteServerText(key.realm)} is not a URL`);
   }
   if (realm.protocol !== "https:" && realm.protocol !== "http:") {
     throw new ProtocolError(`the registry's Bearer realm ${redactUrl(realm)} is not an http(s) URL`);
@@ -65,7 +66,7 @@ export async function fetchToken(
 async function readGrant(res: TransportResponse, where: string, credential: Credential | undefined, now: () => number): Promise<TokenGrant> {
   if (res.status === 200) return parseTokenResponse(await res.text(TOKEN_BODY_LIMIT), now(), where);
   const body = await res.text(TOKEN_BODY_LIMIT).catch(() => "");
-  const excerpt = truncate(body.replace(/\s+/g, " ").trim(), 120);
+  const excerpt = body.replace(/\s+/g, " ").trim();
   if (res.status === 401 || res.status === 403) {
     const message =
       credential !== undefined
@@ -75,7 +76,7 @@ async function readGrant(res: TransportResponse, where: string, credential: Cred
   }
   throw new RegistryError(
     res.status === 429 ? "ERR_RATE_LIMITED" : "ERR_REGISTRY",
-    `${where} answered ${res.status}${excerpt !== "" ? ` (${JSON.stringify(excerpt)})` : ""}`,
+    `${where} answered ${res.status}${excerpt !== "" ? ` (${quoteServerText(excerpt, 120)})` : ""}`,
     { status: res.status, method: "GET", url: redactUrl(res.url) },
   );
 }

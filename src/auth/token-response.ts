@@ -5,7 +5,8 @@
  * `access_token: ""` beside a real `token`); `expires_in` defaults to 60 s;
  * `issued_at` (RFC 3339) defaults to the time of receipt.
  */
-import { ProtocolError, truncate } from "../errors.js";
+import { ProtocolError } from "../errors.js";
+import { quoteServerText } from "../text/safe-text.js";
 
 export interface TokenGrant {
   readonly token: string;
@@ -28,7 +29,7 @@ export function parseTokenResponse(body: string, receivedAt: number, where: stri
   try {
     parsed = JSON.parse(body);
   } catch {
-    throw new ProtocolError(`${where}: token response is not JSON (${JSON.stringify(truncate(body.trim(), 80))})`);
+    throw new ProtocolError(`${where}: token response is not JSON (${quoteServerText(body.trim(), 80)})`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new ProtocolError(`${where}: token response is not a JSON object`);

@@ -22,16 +22,3 @@ export function catalogReference(registry: string, repository: string): Referenc
   }
   return reference.repository === repository && reference.tag === undefined && reference.digest === undefined ? reference : undefined;
 }
-
-/**
- * A name the registry sent, fit for a terminal and one line: escaped as in
- * a JSON string (C0 controls, quotes, backslashes), with DEL, C1 controls,
- * line/paragraph separators and bidi controls escaped too; at most 200
- * characters.
- */
-export function escapeServerText(text: string): string {
-  const cut = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return JSON.stringify(cut)
-    .slice(1, -1)
-    .replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}

@@ -8,10 +8,12 @@
  * nothing the registry sends reaches the terminal raw.
  */
 import { parseArgs } from "node:util";
-import { createClient, isRegtagsError, parseRegistryName, RegtagsError, UsageError } from "../index.js";
-import { catalogReference, escapeServerText } from "./catalog-names.js";
+import { createClient, escapeJsonText, isRegtagsError, parseRegistryName, RegtagsError, UsageError } from "../index.js";
+import { quoteServerText } from "../text/safe-text.js";
+import { catalogReference } from "./catalog-names.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags } from "./client-flags.js";
 import { writeOut } from "./output.js";
+import { renderNameLines } from "./render.js";
 
 export async function runCatalog(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,11 +40,11 @@ export async function runCatalog(argv: string[]): Promise<number> {
         else if (invalid++ === 0) firstInvalid = name;
       }
       if (values.json) for (const name of valid) all.push(name);
-      else if (valid.length > 0) await writeOut(`${valid.join("\n")}\n`);
+      else if (valid.length > 0) await writeOut(renderNameLines(valid));
     }
-    if (values.json) await writeOut(`${JSON.stringify({ Registry: registry, Repositories: all }, null, 4)}\n`);
+    if (values.json) await writeOut(`${escapeJsonText(JSON.stringify({ Registry: registry, Repositories: all }, null, 4))}\n`);
     if (firstInvalid !== undefined) {
-      process.stderr.write(`regtags: warning: ${registry}: left out ${invalid} catalog ${invalid === 1 ? "entry that is not a valid repository name" : "entries that are not valid repository names"}, the first "${escapeServerText(firstInvalid)}"\n`);
+      process.stderr.write(`regtags: warning: ${registry}: left out ${invalid} catalog ${invalid === 1 ? "entry that is not a valid repository name" : "entries that are not valid repository names"}, the first ${quoteServerText(firstInvalid)}\n`);
     }
     return 0;
   } catch (error) {

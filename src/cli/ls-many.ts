@@ -9,8 +9,8 @@
  * broke the grammar), not a usage error: the user did not type it.
  */
 import { readFileSync } from "node:fs";
-import { createClient, isRegtagsError, parseReference, parseRegistryName, ProtocolError, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
-import { catalogReference, escapeServerText } from "./catalog-names.js";
+import { createClient, escapeJsonText, escapeServerText, isRegtagsError, MESSAGE_LIMIT, parseReference, parseRegistryName, ProtocolError, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
+import { catalogReference } from "./catalog-names.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { selectTags, type Plan } from "./ls.js";
@@ -100,15 +100,15 @@ async function listAll(client: RegtagsClient, references: readonly Target[], pla
         const { reference } = target;
         const list = await client.listTags(reference, { signal });
         const tags = selectTags(list.tags, plan, new Map(), reference);
-        line = JSON.stringify({ Repository: list.repository, Tags: tags });
+        line = escapeJsonText(JSON.stringify({ Repository: list.repository, Tags: tags }));
       } catch (error) {
         if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
         failed++;
         const code = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
         if (firstExit === 0) firstExit = code;
-        const message = (error as Error).message.split("\n")[0]!;
+        const message = escapeServerText((error as Error).message, MESSAGE_LIMIT);
         process.stderr.write(`${progress !== undefined ? "\r\x1b[K" : ""}regtags: ${message}\n`);
-        line = JSON.stringify({ Repository: target.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code });
+        line = escapeJsonText(JSON.stringify({ Repository: target.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code }));
       }
       done++;
       await writeOut(`${line}\n`);

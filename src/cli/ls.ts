@@ -28,7 +28,7 @@ import {
 } from "../index.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
 import { createProgress, writeOut } from "./output.js";
-import { csvHeader, parseOutputFormat, renderDigestGroups, renderStreamingRows, renderWhole, type Field, type OutputFormat, type TagRow } from "./render.js";
+import { csvHeader, parseOutputFormat, renderDigestGroups, renderNameLines, renderStreamingRows, renderWhole, type Field, type OutputFormat, type TagRow } from "./render.js";
 
 const LS_FLAGS = {
   ...CLIENT_FLAGS,
@@ -165,7 +165,7 @@ async function streamTags(client: RegtagsClient, reference: Reference, plan: Pla
       // In slices, so a page of a million tags never becomes one huge string.
       for (let start = 0; start < picked.length; start += OUTPUT_SLICE) {
         const slice = picked.slice(start, start + OUTPUT_SLICE);
-        await writeOut(plainLines ? `${slice.join("\n")}\n` : renderStreamingRows(slice.map((tag) => ({ tag })), plan.format));
+        await writeOut(plainLines ? renderNameLines(slice) : renderStreamingRows(slice.map((tag) => ({ tag })), plan.format));
       }
       if (shown >= limit) break; // no further pages needed
     }

@@ -4,6 +4,7 @@
  * load nothing else; commands import their modules when they run.
  */
 import { readFileSync } from "node:fs";
+import { escapeServerText, MESSAGE_LIMIT } from "../text/safe-text.js";
 import { EXIT_CODE_HELP, EXIT_CODES, EXIT_INTERNAL, finalExitCode } from "./exit-codes.js";
 
 const HELP = `regtags — list the tags of a container image repository on any registry
@@ -160,13 +161,14 @@ async function usageErrorOf(error: unknown, command: string): Promise<unknown> {
 export function reportError(error: unknown, debug: boolean): number {
   const code = (error as { code?: unknown })?.code;
   const known = typeof code === "string" && code in EXIT_CODES && (error as { [k: symbol]: unknown })[Symbol.for("regtags.error")] === true;
-  const message = (error as Error)?.message ?? String(error);
+  // The message may quote a server: escaped, so it stays one inert line (issue 10).
+  const message = escapeServerText((error as Error)?.message ?? String(error), MESSAGE_LIMIT);
   if (known) {
-    process.stderr.write(`regtags: ${message.split("\n")[0]}\n`);
+    process.stderr.write(`regtags: ${message}\n`);
   } else {
-    process.stderr.write(`regtags: internal error: ${message.split("\n")[0]} (run with --debug for details)\n`);
+    process.stderr.write(`regtags: internal error: ${message} (run with --debug for details)\n`);
   }
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack.split("\n").map((line) => escapeServerText(line, MESSAGE_LIMIT)).join("\n")}\n`);
   return known ? EXIT_CODES[code as keyof typeof EXIT_CODES] : EXIT_INTERNAL;
 }
 

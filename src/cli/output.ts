@@ -1,9 +1,10 @@
 /**
  * Writing to stdout with back-pressure (a closed pipe, as with `| head`, ends
  * quietly), and rendering trace events on stderr for --debug. Warnings are
- * shown even without --debug.
+ * shown even without --debug. Events quote servers (headers, messages): each
+ * of their strings is escaped before it is printed.
  */
-import type { TraceEvent, TraceListener } from "../index.js";
+import { escapeServerText, mapStrings, MESSAGE_LIMIT, type TraceEvent, type TraceListener } from "../index.js";
 
 let stdoutClosed = false;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -19,7 +20,12 @@ export function writeOut(text: string): Promise<void> {
   });
 }
 
-export function formatTraceEvent(event: TraceEvent): string | undefined {
+/** Longest string of an event printed (the client already caps them; a listener of another origin may not). */
+const TRACE_FIELD_LIMIT = 1000;
+
+/** One event as --debug prints it (a response's headers on lines of their own); every quoted string escaped. */
+export function formatTraceEvent(raw: TraceEvent): string | undefined {
+  const event = mapStrings(raw, (text) => escapeServerText(text, TRACE_FIELD_LIMIT));
   switch (event.type) {
     case "request":
       return `→ ${event.method} ${event.url} [${event.purpose || "request"}] authorization: ${event.authorization}`;
@@ -50,7 +56,7 @@ export function formatTraceEvent(event: TraceEvent): string | undefined {
 export function createTracePrinter(debug: boolean): TraceListener {
   return (event) => {
     if (event.type === "warning") {
-      process.stderr.write(`regtags: warning: ${event.message}\n`);
+      process.stderr.write(`regtags: warning: ${escapeServerText(event.message, MESSAGE_LIMIT)}\n`);
       return;
     }
     if (!debug) return;

@@ -7,6 +7,9 @@
  */
 import { parseArgs } from "node:util";
 import {
+  escapeJsonText,
+  escapeServerText,
+  MESSAGE_LIMIT,
   createProber,
   isRegtagsError,
   parseReference,
@@ -83,7 +86,7 @@ export async function runProbe(argv: string[]): Promise<number> {
         }
       } catch (error) {
         if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
-        const message = (error as Error).message.split("\n")[0] ?? String(error);
+        const message = escapeServerText((error as Error).message, MESSAGE_LIMIT);
         columns.push({ registry: reference.registry, repository: reference.repository, error: message, ...(isRegtagsError(error) ? { code: error.code } : {}) });
         process.stderr.write(`regtags: ${reference.registry}: ${message}\n`);
         if (exitCode === 0) exitCode = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
@@ -94,6 +97,7 @@ export async function runProbe(argv: string[]): Promise<number> {
   } finally {
     process.removeListener("SIGINT", onSigint);
   }
-  await writeOut(values.json === true ? `${JSON.stringify(columns, null, 2)}\n` : renderProbeTable(columns));
+  // The findings quote the registry (bodies, realms, headers): escaped line by line.
+  await writeOut(values.json === true ? `${escapeJsonText(JSON.stringify(columns, null, 2))}\n` : renderProbeTable(columns).split("\n").map((line) => escapeServerText(line, Infinity)).join("\n"));
   return exitCode;
 }

@@ -10,8 +10,14 @@
  * - csv: RFC 4180, with a header
  * - a field list (`tag,digest,updated`) prints those fields tab-separated
  * - a template (`{{.Tag}} {{.Digest}}`) is filled per tag, Go-template style
+ *
+ * Every field comes from a server, so none is printed raw (issue 10, item 3):
+ * in text formats controls, bidi and other invisible characters are escaped
+ * (`\x1b`, `\u202e`) and a field is capped at {@link OUTPUT_FIELD_LIMIT}; in
+ * JSON they are `\uXXXX` escapes (the same JSON value); a CSV cell never
+ * starts a formula.
  */
-import { UsageError } from "../index.js";
+import { escapeJsonText, escapeServerText, UsageError } from "../index.js";
 
 export interface TagRow {
   readonly tag: string;
@@ -62,12 +68,33 @@ function toField(name: string, format: string): Field {
   return field;
 }
 
+/** Longest field shown in text formats: a tag is at most 128 characters, a digest about 135. */
+export const OUTPUT_FIELD_LIMIT = 1024;
+
+/** A server-sent string as text output shows it: escaped and capped. */
+export function safeField(text: string): string {
+  return escapeServerText(text, OUTPUT_FIELD_LIMIT);
+}
+
 function fieldText(row: TagRow, field: Field): string {
   const value = row[field];
   if (value === undefined) return "";
   if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.join(",");
-  return String(value);
+  if (Array.isArray(value)) return safeField(value.join(","));
+  return safeField(String(value));
+}
+
+/** JSON.stringify, with the characters it leaves raw (C1, bidi, U+2028/U+2029) written as \u escapes. */
+function safeJson(value: unknown, indent?: number): string {
+  return escapeJsonText(JSON.stringify(value, null, indent));
+}
+
+/** Names (tags, repositories), one per line, escaped: the plain listing's fast path. */
+export function renderNameLines(names: readonly string[]): string {
+  if (names.length === 0) return "";
+  let out = "";
+  for (const name of names) out += `${safeField(name)}\n`;
+  return out;
 }
 
 function fieldJson(row: TagRow, field: Field): unknown {
@@ -82,7 +109,7 @@ export function renderStreamingRows(rows: readonly TagRow[], format: OutputForma
     case "lines":
       return `${rows.map((row) => format.fields.map((f) => fieldText(row, f)).join("\t")).join("\n")}\n`;
     case "ndjson":
-      return `${rows.map((row) => JSON.stringify(Object.fromEntries(format.fields.map((f) => [f, fieldJson(row, f) ?? null])))).join("\n")}\n`;
+      return `${rows.map((row) => safeJson(Object.fromEntries(format.fields.map((f) => [f, fieldJson(row, f) ?? null])))).join("\n")}\n`;
     case "template":
       return `${rows.map((row) => format.template.replace(/\{\{\s*\.(\w+)\s*\}\}/g, (_, name: string) => fieldText(row, name.toLowerCase() as Field))).join("\n")}\n`;
     case "csv":
@@ -96,27 +123,41 @@ export function csvHeader(format: OutputFormat): string {
   return `${format.fields.join(",")}\n`;
 }
 
-function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/**
+ * One CSV cell (RFC 4180 §2: quoted when it holds a quote, comma or line
+ * break; quotes doubled). A cell that a spreadsheet would read as a formula
+ * (starting with =, +, -, @, TAB or CR) gets a leading ' (OWASP, CSV Injection).
+ */
+export function csvCell(text: string): string {
+  const cell = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
 /** Whole-list renderings: json and table need every row first. */
 export function renderWhole(repository: string, rows: readonly TagRow[], format: OutputFormat): string {
   if (format.kind === "json") {
     const tags = rows.map((r) => r.tag);
-    if (format.fields.length === 1) return `${JSON.stringify({ Repository: repository, Tags: tags }, null, 4)}\n`;
+    if (format.fields.length === 1) return `${safeJson({ Repository: repository, Tags: tags }, 4)}\n`;
     const details = rows.map((row) => Object.fromEntries(format.fields.map((f) => [JSON_NAMES[f], fieldJson(row, f) ?? null])));
-    return `${JSON.stringify({ Repository: repository, Tags: tags, Details: details }, null, 4)}\n`;
+    return `${safeJson({ Repository: repository, Tags: tags, Details: details }, 4)}\n`;
   }
-  if (format.kind === "table") {
-    const header = format.fields.map((f) => f.toUpperCase());
-    const body = rows.map((row) => format.fields.map((f) => fieldText(row, f)));
-    const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
-    return `${[header, ...body].map(line).join("\n")}\n`;
-  }
+  if (format.kind === "table") return renderTable(rows, format.fields);
   if (format.kind === "csv") return csvHeader(format) + renderStreamingRows(rows, format);
   return renderStreamingRows(rows, format);
+}
+
+/** Aligned columns. Widths by a loop: Math.max(...column) overflows the stack past ~125k rows. */
+function renderTable(rows: readonly TagRow[], fields: readonly Field[]): string {
+  const header = fields.map((f) => f.toUpperCase());
+  const body = rows.map((row) => fields.map((f) => fieldText(row, f)));
+  const widths = header.map((h) => h.length);
+  for (const cells of body) {
+    for (let i = 0; i < cells.length; i++) if (cells[i]!.length > widths[i]!) widths[i] = cells[i]!.length;
+  }
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  let out = `${line(header)}\n`;
+  for (const cells of body) out += `${line(cells)}\n`;
+  return out;
 }
 
 /** `--group-by-digest`: tags that share a manifest, digest first. */
@@ -130,7 +171,7 @@ export function renderDigestGroups(repository: string, rows: readonly TagRow[], 
   }
   if (json) {
     const digests = [...groups].map(([digest, tags]) => ({ Digest: digest || null, Tags: tags }));
-    return `${JSON.stringify({ Repository: repository, Digests: digests }, null, 4)}\n`;
+    return `${safeJson({ Repository: repository, Digests: digests }, 4)}\n`;
   }
-  return [...groups].map(([digest, tags]) => `${digest || "-"}\t${tags.join(" ")}\n`).join("");
+  return [...groups].map(([digest, tags]) => `${digest === "" ? "-" : safeField(digest)}\t${tags.map(safeField).join(" ")}\n`).join("");
 }

@@ -6,6 +6,7 @@
  * loop moves forward, no regular expressions.
  */
 import { ProtocolError } from "../errors.js";
+import { quoteServerText } from "../text/safe-text.js";
 
 /** tchar (RFC 9110 §5.6.2). */
 const TCHAR = new Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~");
@@ -88,7 +89,7 @@ export abstract class HeaderScanner {
   protected fail(problem: string): never {
     const start = Math.max(0, this.pos - 60);
     const end = Math.min(this.text.length, this.pos + 60);
-    const shown = `${start > 0 ? "…" : ""}${JSON.stringify(this.text.slice(start, end))}${end < this.text.length ? "…" : ""}`;
+    const shown = `${start > 0 ? "…" : ""}${quoteServerText(this.text.slice(start, end), 120)}${end < this.text.length ? "…" : ""}`;
     throw new ProtocolError(`malformed ${this.header} header: ${problem} at offset ${this.pos} in ${shown}`);
   }
 }

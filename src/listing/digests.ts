@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { ProtocolError } from "../errors.js";
 import { errorFromResponse } from "../transport/registry-error.js";
 import { redactUrl } from "../transport/trace.js";
+import { quoteServerText } from "../text/safe-text.js";
 import type { Transport, TransportRequest } from "../transport/types.js";
 
 export const MANIFEST_ACCEPT = [
@@ -54,7 +55,7 @@ export async function fetchTagDigest(send: Transport, params: DigestParams, tag:
   const mediaType = res.headers.get("content-type")?.split(";")[0]?.trim();
   const digest = res.headers.get("docker-content-digest")?.trim();
   if (digest !== undefined && digest !== "") {
-    if (!DIGEST.test(digest)) throw new ProtocolError(`${params.subject}:${tag}: HEAD ${redactUrl(url)} answered an invalid Docker-Content-Digest ${JSON.stringify(digest.slice(0, 100))}`);
+    if (!DIGEST.test(digest)) throw new ProtocolError(`${params.subject}:${tag}: HEAD ${redactUrl(url)} answered an invalid Docker-Content-Digest ${quoteServerText(digest, 100)}`);
     return { tag, digest, mediaType };
   }
   // No header: hash the manifest itself (one GET, which Docker Hub counts as a pull).

@@ -8,6 +8,7 @@
 
 import { ProtocolError } from "../errors.js";
 import { HeaderScanner, isWhitespace } from "../grammar/header-scanner.js";
+import { quoteServerText } from "../text/safe-text.js";
 
 /** One link-value of a Link header. */
 export interface LinkValue {
@@ -80,7 +81,7 @@ export function refuseDowngrade(from: URL, to: URL, what: string): void {
 }
 
 function quote(text: string): string {
-  return JSON.stringify(text.length <= 120 ? text : `${text.slice(0, 120)}…`);
+  return quoteServerText(text, 120);
 }
 
 class LinkScanner extends HeaderScanner {

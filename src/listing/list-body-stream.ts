@@ -14,8 +14,9 @@
  * 250 MB string is scanned and counted, never built. Escapes are validated as
  * the bytes pass, so skipped strings cost nothing either.
  */
-import { ProtocolError, truncate } from "../errors.js";
+import { ProtocolError } from "../errors.js";
 import { MAX_TAG_LENGTH, isTag } from "./tag-grammar.js";
+import { quoteServerText } from "../text/safe-text.js";
 
 export interface StreamedListBody {
   readonly name: string | undefined;
@@ -263,7 +264,7 @@ export class ListBodyParser {
     this.#scalar = "";
     if (text === "null" || text === "true" || text === "false") this.#value(text === "null" ? "null" : "boolean", "");
     else if (NUMBER.test(text)) this.#value("number", "");
-    else this.#fail(`unexpected ${JSON.stringify(truncate(text, 20))}`);
+    else this.#fail(`unexpected ${quoteServerText(text, 20)}`);
   }
 
   #structural(byte: number): void {
@@ -383,7 +384,7 @@ export class ListBodyParser {
   }
 
   #fail(reason: string, plain = false): never {
-    const excerpt = JSON.stringify(truncate(this.#head.replace(/\s+/g, " ").trim(), 80));
+    const excerpt = quoteServerText(this.#head.replace(/\s+/g, " ").trim(), 80);
     if (plain) throw new ProtocolError(`${this.#where}: ${reason}`);
     throw new ProtocolError(`${this.#where}: the ${this.#what} is not JSON (body starts ${excerpt}); the registry or a proxy in front of it answered something else (${reason})`);
   }

@@ -9,9 +9,10 @@
  * allows are dropped and counted the same way. Anything else that is not a
  * list of strings is a ProtocolError.
  */
-import { ProtocolError, truncate } from "../errors.js";
+import { ProtocolError } from "../errors.js";
 import { MAX_DEPTH, MAX_REPOSITORY_LENGTH, nestsDeeperThan } from "./list-body-stream.js";
 import { isTag } from "./tag-grammar.js";
+import { quoteServerText } from "../text/safe-text.js";
 
 export interface TagsBody {
   readonly name: string | undefined;
@@ -49,8 +50,8 @@ function parseListBody(text: string, where: string, field: "tags" | "repositorie
   try {
     parsed = JSON.parse(text);
   } catch {
-    const flat = truncate(text.replace(/\s+/g, " ").trim(), 80);
-    throw new ProtocolError(`${where}: the ${what} is not JSON (body starts ${JSON.stringify(flat)}); the registry or a proxy in front of it answered something else`);
+    const flat = quoteServerText(text.replace(/\s+/g, " ").trim(), 80);
+    throw new ProtocolError(`${where}: the ${what} is not JSON (body starts ${flat}); the registry or a proxy in front of it answered something else`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new ProtocolError(`${where}: the ${what} is not a JSON object`);

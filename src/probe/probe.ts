@@ -25,6 +25,8 @@ import { withRedirects } from "../transport/redirect.js";
 import { parseErrorBody } from "../transport/registry-error.js";
 import { abortableSleep, withRetry, type RetryOptions } from "../transport/retry.js";
 import { redactUrl, withTrace, type TraceListener } from "../transport/trace.js";
+import { scrubError, scrubTraceListener, SecretEchoes, withSecretCapture } from "../transport/echo-guard.js";
+import { mapStrings } from "../text/safe-text.js";
 import type { Transport, TransportResponse } from "../transport/types.js";
 import type { ProbeExchange, ProbeFindings } from "./findings.js";
 import { DEFAULT_LARGE_N, nextSearchSize, type ProbeStepId, type SearchOutcome } from "./plan.js";
@@ -76,8 +78,16 @@ export function createProber(options: ProbeOptions = {}): Prober {
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
   });
+  // Every secret sent is remembered, so no finding, event or error shows a server's echo of it (issue 10).
+  const echoes = new SecretEchoes();
+  const guarded: HttpTransport = { send: withSecretCapture(http.send, echoes), close: () => http.close() };
+  const traced = options.onTrace === undefined ? options : { ...options, onTrace: scrubTraceListener(options.onTrace, echoes) };
   return {
-    probe: (reference, probeOptions = {}) => runProbe(http, options, typeof reference === "string" ? parseReference(reference) : reference, probeOptions.signal),
+    probe: (reference, probeOptions = {}) =>
+      runProbe(guarded, traced, typeof reference === "string" ? parseReference(reference) : reference, probeOptions.signal).then(
+        (findings) => mapStrings(findings, (text) => echoes.redact(text)),
+        (error: unknown) => Promise.reject(scrubError(error, echoes)),
+      ),
     close: () => http.close(),
   };
 }

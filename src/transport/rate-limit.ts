@@ -16,6 +16,7 @@
  */
 import { RateLimitError } from "../errors.js";
 import { redactUrl, type TraceListener } from "./trace.js";
+import { escapeServerText } from "../text/safe-text.js";
 import type { ResponseHeaders, Transport, TransportRequest } from "./types.js";
 
 export interface RateLimitInfo {
@@ -69,7 +70,7 @@ export function parseRateLimit(headers: Pick<ResponseHeaders, "get">, nowMs: num
     remaining,
     windowSeconds: (useHub ? hub.window : x.window) ?? limit.window,
     resetAt,
-    source: source === undefined ? undefined : source.slice(0, 100),
+    source: source === undefined ? undefined : escapeServerText(source, 100),
   };
 }
 

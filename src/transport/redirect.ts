@@ -13,6 +13,7 @@
  * 303 turns the request into a body-less GET, which is safe to follow.
  */
 import { ProtocolError } from "../errors.js";
+import { quoteServerText } from "../text/safe-text.js";
 import { redactUrl } from "./trace.js";
 import type { Transport, TransportRequest } from "./types.js";
 
@@ -33,7 +34,7 @@ export function withRedirects(next: Transport, maxRedirects = 5): Transport {
       try {
         target = new URL(location, req.url);
       } catch {
-        throw new ProtocolError(`${req.method} ${redactUrl(req.url)}: redirect to an invalid Location ${JSON.stringify(location.slice(0, 200))}`);
+        throw new ProtocolError(`${req.method} ${redactUrl(req.url)}: redirect to an invalid Location ${quoteServerText(location)}`);
       }
       if (req.url.protocol === "https:" && target.protocol !== "https:") {
         throw new ProtocolError(`${req.method} ${redactUrl(req.url)}: refusing a redirect from https to ${target.protocol} (${redactUrl(target)})`);

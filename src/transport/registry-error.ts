@@ -5,7 +5,8 @@
  * a short excerpt in the message. A 401 normally never gets here: the auth
  * layer answers it or throws its own AuthError with the challenge's error=.
  */
-import { AuthError, RegistryError, truncate, type RegistryErrorDetail, type RegtagsError } from "../errors.js";
+import { AuthError, RegistryError, type RegistryErrorDetail, type RegtagsError } from "../errors.js";
+import { escapeServerText, quoteServerText, SERVER_TEXT_LIMIT } from "../text/safe-text.js";
 import { describeQuota, formatSeconds, parseRateLimit } from "./rate-limit.js";
 import { redactUrl } from "./trace.js";
 import type { TransportRequest, TransportResponse } from "./types.js";
@@ -62,9 +63,10 @@ export async function errorFromResponse(
   const url = redactUrl(res.url);
   const codes = errors.map((e) => e.code).join(", ");
   const firstMessage = errors.find((e) => e.message !== "")?.message;
-  const why = errors.length > 0 ? `${codes}${firstMessage ? `: ${firstMessage}` : ""}` : excerpt(text);
+  // The registry's own words, escaped and capped: they may hold ESC sequences, newlines or bidi overrides.
+  const why = errors.length > 0 ? escapeServerText(`${codes}${firstMessage ? `: ${firstMessage}` : ""}`, SERVER_TEXT_LIMIT) : excerpt(text);
   const status = res.status;
-  const tail = why === "" ? "" : ` (${status} ${truncate(why, 200)})`;
+  const tail = why === "" ? "" : ` (${status} ${why})`;
   const details = { status, method: req.method, url, errors };
 
   if (status === 401 || status === 403) {
@@ -83,10 +85,10 @@ export async function errorFromResponse(
   return new RegistryError("ERR_REGISTRY", `${context.subject}: ${req.method} ${url} failed${tail || ` (${status})`}`, details);
 }
 
-/** First 120 printable characters of a non-JSON body, on one line. */
+/** The start of a non-JSON body, on one line, quoted and escaped (at most 120 characters of it). */
 export function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat === "" ? "" : `body: ${JSON.stringify(truncate(flat, 120))}`;
+  return flat === "" ? "" : `body: ${quoteServerText(flat, 120)}`;
 }
 
 /**
@@ -107,7 +109,7 @@ export function explainRateLimit(res: TransportResponse, errors: readonly { code
       : "";
   const counts = quota !== undefined ? `; ${describeQuota(quota)}` : "";
   let reset = "";
-  if (retryAfter !== undefined) reset = `; the registry says retry after ${truncate(retryAfter, 64)}`;
+  if (retryAfter !== undefined) reset = `; the registry says retry after ${escapeServerText(retryAfter, 64)}`;
   else if (quota?.resetAt !== undefined) reset = `; it resets in ${formatSeconds(Math.max(0, (quota.resetAt - nowMs) / 1000))} (${new Date(quota.resetAt).toISOString()})`;
   else if (quota?.windowSeconds !== undefined) reset = `; the quota is counted over ${formatSeconds(quota.windowSeconds)}`;
   const advice = pullLimit ? "; log in (docker login, or --creds) for a higher limit" : "";

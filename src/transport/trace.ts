@@ -3,7 +3,11 @@
  * listener can print them as they are. Authorization shows only its scheme;
  * query keys outside an allowlist are hidden (as ggcr's internal/redact).
  */
+import { escapeServerText } from "../text/safe-text.js";
 import type { Transport } from "./types.js";
+
+/** Longest header value a response event shows (a long Link or challenge is cut, saying how much). */
+export const TRACED_HEADER_LIMIT = 500;
 
 export type TraceEvent =
   | { type: "request"; id: number; method: string; url: string; authorization: string; purpose: string }
@@ -76,6 +80,15 @@ export function redactUrl(url: URL | string): string {
   return parsed.toString();
 }
 
+/** A Location for a trace: redacted when it resolves, else the server's text (escaped by the caller). */
+function redactLocation(value: string, base: URL): string {
+  try {
+    return redactUrl(new URL(value, base));
+  } catch {
+    return value;
+  }
+}
+
 /** "Bearer <redacted>" → "Bearer"; absent → "none". */
 export function describeAuthorization(value: string | undefined): string {
   if (value === undefined || value === "") return "none";
@@ -103,12 +116,12 @@ export function withTrace(next: Transport, onTrace: TraceListener, clock: () => 
       const headers: Record<string, string> = {};
       for (const name of TRACED_HEADERS) {
         const value = res.headers.get(name);
-        if (value !== undefined) headers[name] = name === "location" ? redactUrl(new URL(value, req.url)) : value;
+        if (value !== undefined) headers[name] = escapeServerText(name === "location" ? redactLocation(value, req.url) : value, TRACED_HEADER_LIMIT);
       }
       onTrace({ type: "response", id, method: req.method, url, status: res.status, ms: clock() - started, headers });
       return res;
     } catch (error) {
-      onTrace({ type: "error", id, method: req.method, url, ms: clock() - started, message: (error as Error).message });
+      onTrace({ type: "error", id, method: req.method, url, ms: clock() - started, message: escapeServerText((error as Error).message, TRACED_HEADER_LIMIT) });
       throw error;
     }
   };

@@ -16,10 +16,11 @@
  * (`dropped`), as on tags pages (listing/tag-grammar.ts); a next page from
  * https to http is refused.
  */
-import { ProtocolError, truncate } from "../errors.js";
+import { ProtocolError } from "../errors.js";
 import { refuseDowngrade } from "../listing/link.js";
 import { MAX_DEPTH, nestsDeeperThan } from "../listing/list-body-stream.js";
 import { isTag } from "../listing/tag-grammar.js";
+import { quoteServerText } from "../text/safe-text.js";
 import type { DetailsPage, TagDetails } from "./types.js";
 
 function parseJson(text: string, where: string): unknown {
@@ -28,7 +29,7 @@ function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ProtocolError(`${where}: not JSON (${JSON.stringify(truncate(text.replace(/\s+/g, " ").trim(), 80))})`);
+    throw new ProtocolError(`${where}: not JSON (${quoteServerText(text.replace(/\s+/g, " ").trim(), 80)})`);
   }
 }
 
@@ -157,5 +158,5 @@ function resolve(target: string, base: URL, where: string): URL {
     }
     return url;
   }
-  throw new ProtocolError(`${where}: invalid next page URL ${JSON.stringify(truncate(target, 200))}`);
+  throw new ProtocolError(`${where}: invalid next page URL ${quoteServerText(target)}`);
 }
