@@ -49,9 +49,12 @@ export function scrubError<T>(error: T, echoes: SecretEchoes, depth = 0): T {
   if (!(error instanceof Error) || depth > 3) return error;
   const original = error.message;
   const message = echoes.scrub(original, MESSAGE_LIMIT);
-  if (message !== original) {
-    error.message = message;
-    if (typeof error.stack === "string") error.stack = error.stack.replace(original, () => message);
+  if (message !== original) error.message = message;
+  // The stack is redacted on its own: an error copied to prefix its subject
+  // (errors.ts withSubject) keeps the stack of the original, unprefixed message.
+  if (typeof error.stack === "string") {
+    const stack = echoes.redact(error.stack);
+    error.stack = stack.startsWith(`${error.name}: `) ? stack.replace(/^[^\n]*/, () => `${error.name}: ${message}`) : stack;
   }
   if (error.cause !== undefined) scrubError(error.cause, echoes, depth + 1);
   return error;
