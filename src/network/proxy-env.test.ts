@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { isLoopbackHost, isProxyConfigured, matchNoProxy, parseIp, parseNoProxy, parseProxyUrl, proxyAuthorization, redactProxyUrl, resolveProxy, type ProxySettings } from "./proxy-env.js";
+import { hasProxySetting } from "./types.js";
+import { isLoopbackHost, matchNoProxy, parseIp, parseNoProxy, parseProxyUrl, proxyAuthorization, redactProxyUrl, resolveProxy, type ProxySettings } from "./proxy-env.js";
 
 /** "proxy URL (source)" or "direct (reason)" or "invalid (reason)", for compact tables. */
 function decide(target: string, settings: Partial<ProxySettings>): string {
@@ -107,12 +108,13 @@ test("proxy URLs: scheme defaulting, validation, redaction and Basic credentials
   assert.doesNotMatch(reason, /hunter2/);
 });
 
-test("isProxyConfigured is false without settings or variables, so nothing loads", () => {
-  assert.equal(isProxyConfigured({ env: {} }), false);
-  assert.equal(isProxyConfigured({ env: { NO_PROXY: "x", HTTPS_PROXY: "" } }), false);
-  assert.equal(isProxyConfigured({ env: { all_proxy: "http://p:1" } }), true);
-  assert.equal(isProxyConfigured({ env: {}, proxy: "http://p:1" }), true);
-  assert.equal(isProxyConfigured({ env: {}, proxy: "" }), false);
+test("hasProxySetting is false without settings or variables, so no proxy code loads", () => {
+  assert.equal(hasProxySetting({}, {}), false);
+  assert.equal(hasProxySetting({}, { NO_PROXY: "x", HTTPS_PROXY: " " }), false);
+  assert.equal(hasProxySetting({}, { all_proxy: "http://p:1" }), true);
+  assert.equal(hasProxySetting({}, { http_proxy: "http://p:1" }), true);
+  assert.equal(hasProxySetting({ proxy: "http://p:1" }, {}), true);
+  assert.equal(hasProxySetting({ proxy: "" }, { HTTPS_PROXY: "http://p:1" }), false);
 });
 
 test("parseIp and matchNoProxy edge cases", () => {

@@ -55,12 +55,6 @@ const PROXY_VARIABLES: Readonly<Record<"https:" | "http:", readonly string[]>> =
 
 const NO_PROXY_VARIABLES = ["no_proxy", "NO_PROXY"] as const;
 
-/** True when any proxy setting or variable is present: without one, no proxy code needs loading. */
-export function isProxyConfigured(settings: ProxySettings): boolean {
-  if (settings.proxy !== undefined && settings.proxy !== "") return true;
-  return [...PROXY_VARIABLES["https:"], ...PROXY_VARIABLES["http:"]].some((name) => nonEmpty(settings.env[name]));
-}
-
 /** Decides how a request to `target` goes. */
 export function resolveProxy(target: URL, settings: ProxySettings): ProxyDecision {
   const host = normaliseHost(target.hostname);
