@@ -227,7 +227,8 @@ test("a registry that requires a client certificate: the message says so; NAME.c
   assert.match(missing.error!.message, /requires a client certificate/);
   assert.match(missing.error!.message, new RegExp(`/etc/containers/certs\\.d/127\\.0\\.0\\.1:${mtlsPort}/`));
   const root = certsRoot("mtls", host, { "ca.crt": "ca.crt", "client.cert": "client.cert", "client.key": "client.key" });
-  const run = await list(`${host}/team/app`, { certsDirectories: [join(dir, "elsewhere"), root] });
+  // With a proxy configured: loopback still goes direct.
+  const run = await list(`${host}/team/app`, { certsDirectories: [join(dir, "elsewhere"), root], env: { HTTPS_PROXY: proxyUrl } });
   assert.deepEqual(run.tags, ["1.0", "2.0"], run.error?.message);
   assert.ok(run.trace.some((line) => line.includes(`client certificate ${join(root, host, "client.cert")}`)), run.trace.join("\n"));
   assert.ok(run.trace.includes(`route: https://${host} direct (loopback)`), run.trace.join("\n"));
