@@ -110,8 +110,7 @@ export class ForwardAgent extends HttpAgent {
   }
 
   override createConnection(_options: unknown, callback?: ConnectCallback): undefined {
-    const target = "the registry";
-    const deadline = startDeadline(this.#proxy, target, this.#connectTimeoutMs);
+    const deadline = startDeadline(this.#proxy, undefined, this.#connectTimeoutMs);
     connectToProxy(this.#proxy, deadline).then(
       (socket) => {
         deadline.done();
@@ -140,11 +139,12 @@ interface Deadline {
 }
 
 /** One timer over the whole proxy connect, CONNECT exchange and TLS handshake. */
-function startDeadline(proxy: ProxyEndpoint, target: string, ms: number): Deadline {
+function startDeadline(proxy: ProxyEndpoint, target: string | undefined, ms: number): Deadline {
   let socket: Socket | undefined;
   let timedOut: NetworkError | undefined;
   const timer = setTimeout(() => {
-    timedOut = new NetworkError("ERR_NETWORK", `${target}: no connection through proxy ${redactProxyUrl(proxy.url)} within ${ms} ms (connect timeout)`, { systemCode: "ETIMEDOUT_PROXY" });
+    const through = target !== undefined ? `no tunnel to ${target} through proxy` : "no connection to proxy";
+    timedOut = new NetworkError("ERR_NETWORK", `${through} ${redactProxyUrl(proxy.url)} within ${ms} ms (connect timeout; ${proxy.source})`, { systemCode: "ETIMEDOUT_PROXY" });
     socket?.destroy(timedOut);
   }, ms);
   return {
