@@ -50,6 +50,9 @@ export type {
 } from "./credentials/index.js";
 export type { TraceEvent, TraceListener } from "./transport/trace.js";
 export { escapeServerText, quoteServerText, escapeJsonText, isPlainServerText, mapStrings, MESSAGE_LIMIT, SERVER_TEXT_LIMIT } from "./text/safe-text.js";
+export { checkProxyUrl, explainNetwork, formatNetworkReport } from "./network/explain.js";
+export type { NetworkReport } from "./network/explain.js";
+export type { NetworkOptions, TlsMaterial } from "./network/types.js";
 export type { RetryOptions } from "./transport/retry.js";
 export type { RateLimitOptions } from "./transport/rate-limit.js";
 export { BUILTIN_PROFILES, findProfile } from "./profiles/profiles.js";

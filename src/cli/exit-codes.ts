@@ -38,6 +38,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   ERR_RATE_LIMITED: 5,
   ERR_NETWORK: 6,
   ERR_TLS: 6,
+  ERR_PROXY: 6,
   ERR_INCOMPLETE: 7,
   ERR_NO_MATCH: 9,
   ERR_ABORTED: 130,
@@ -52,8 +53,8 @@ export const EXIT_CODE_HELP = `Exit codes:
   4    repository not found
   5    registry or protocol error (a response that is not HTTP/1.1, a 101), or
        rate limited (still after retries, or a quota that resets too late)
-  6    network or TLS error
-  7    incomplete list (pagination loop, page cap)
+  6    network, TLS or proxy error
+  7    incomplete list (pagination loop, page cap, listing budget)
   8    credentials rejected (wrong user name, password or token)
   9    no tag qualified (regtags latest, or --latest, after filters)
   10   incomplete list printed anyway (--allow-partial)
