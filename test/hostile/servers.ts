@@ -24,7 +24,7 @@ export interface RawRequest {
  * the next request unless they say `Connection: close`), or `close` to drop
  * the connection without an answer.
  */
-export type Answer = string | "close";
+export type Answer = string | Buffer | "close";
 
 export interface HostileServer {
   /** `http://127.0.0.1:PORT` */
@@ -73,7 +73,8 @@ export async function startHostileServer(
         const reply = answer(request, { url });
         if (reply === "close") return void socket.destroy();
         socket.write(reply);
-        if (/\r\nconnection: close\r\n/i.test(reply.slice(0, reply.indexOf("\r\n\r\n") + 2))) return void socket.end();
+        const head = typeof reply === "string" ? reply.slice(0, reply.indexOf("\r\n\r\n") + 2) : reply.subarray(0, reply.indexOf("\r\n\r\n") + 2).toString("latin1");
+        if (/\r\nconnection: close\r\n/i.test(head)) return void socket.end();
       }
     });
   });
