@@ -84,6 +84,9 @@ export {
   VERSION_SCHEMES,
 } from "./tags/index.js";
 export type { ParsedVersion, VersionScheme, SortOrder, SortOptions, TagFilter, LatestOptions, VersionReading } from "./tags/index.js";
+// "Latest" as update bots mean it: the current tag's family, the tags above it, and why a tag was passed over (issue 14).
+export { newerTags, explainLatest, familyVariant } from "./tags/index.js";
+export type { LatestExplanation, TagDecision, TagReason } from "./tags/index.js";
 export type { ErrorCode, RegistryErrorDetail } from "./errors.js";
 export { readLocalFile, LOCAL_FILE_LIMIT } from "./files/read-local-file.js";
 export type { LocalFileRead } from "./files/read-local-file.js";

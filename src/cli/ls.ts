@@ -1,5 +1,5 @@
 /**
- * `regtags ls REF` and `regtags latest REF`.
+ * `regtags ls REF`, `regtags latest REF[:TAG]` and `regtags ls --newer REF:TAG`.
  *
  * Plain listings stream: each page's tags (filtered, up to --limit) are
  * printed as the page arrives, and the listing stops once --limit is met.
@@ -11,7 +11,9 @@ import {
   applyFilter,
   compileFilter,
   createClient,
+  explainLatest,
   latestTag,
+  newerTags,
   NoMatchError,
   parseReference,
   sortTags,
@@ -22,6 +24,7 @@ import {
   type RegtagsClient,
   type SortOrder,
   type TagDetails,
+  type LatestOptions,
   type TagFilter,
   type VersionReading,
   type VersionScheme,
@@ -42,6 +45,11 @@ const LS_FLAGS = {
   variant: { type: "string" },
   "omit-digest-tags": { type: "boolean" },
   "no-prerelease": { type: "boolean" },
+  "include-prerelease": { type: "boolean" },
+  "any-variant": { type: "boolean" },
+  newer: { type: "boolean" },
+  explain: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
   limit: { type: "string" },
   latest: { type: "boolean" },
   scheme: { type: "string" },
@@ -62,6 +70,13 @@ export interface Plan {
   readonly sort: SortOrder;
   readonly reverse: boolean;
   readonly latest: boolean;
+  /** `--newer`: the tags of REF:TAG's family above TAG. */
+  readonly newer: boolean;
+  /** `--explain`: every tag with why it was or was not the latest. */
+  readonly explain: boolean;
+  /** `--include-prerelease`, `--any-variant`: how latest and --newer widen the default. */
+  readonly includePrerelease: boolean;
+  readonly anyVariant: boolean;
   readonly digests: boolean;
   readonly groupByDigest: boolean;
   readonly details: boolean;
@@ -77,18 +92,24 @@ const OUTPUT_SLICE = 10_000;
 
 export async function runLs(argv: string[], command: "ls" | "latest" = "ls"): Promise<number> {
   const { values, positionals } = parseArgs({ args: normaliseBooleanFlags(argv), allowPositionals: true, strict: true, options: LS_FLAGS });
+  if (values.help === true) {
+    await writeOut(command === "latest" ? (await import("./latest-help.js")).LATEST_HELP : "regtags ls: every option is in regtags --help; how latest and --newer choose: regtags latest --help\n");
+    return 0;
+  }
   const plan = makePlan(values, command === "latest");
   if (positionals.length !== 1 || values["from-file"] !== undefined || values.all !== undefined) {
+    if (plan.explain || plan.newer) throw new UsageError(`${plan.explain ? "--explain" : "--newer"} takes one repository at a time`);
     return (await import("./ls-many.js")).runMany(positionals, values, plan, command);
   }
   const reference = parseReference(positionals[0]!);
+  checkFamily(plan, reference); // a TAG that is not a version fails before any request
   const options = await buildClientOptions(values, reference.registry);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);
   const client = createClient(options);
   try {
-    const streams = plan.sort === "none" && !plan.latest && !plan.digests && !plan.details && (plan.format.kind !== "json" && plan.format.kind !== "table");
+    const streams = plan.sort === "none" && !plan.latest && !plan.newer && !plan.digests && !plan.details && (plan.format.kind !== "json" && plan.format.kind !== "table");
     if (streams) await streamTags(client, reference, plan, controller.signal, values.debug === true);
     else await showWhole(client, reference, plan, controller.signal, values.debug === true);
     return 0;
@@ -123,12 +144,29 @@ export function makePlan(values: Record<string, unknown>, latestCommand: boolean
   if (flag("details")) extra.push("digest", "updated", "size", "platforms");
   const format = parseOutputFormat(text("format"), flag("json"), [...new Set(extra)]);
   const concurrency = text("concurrency");
+  const latest = latestCommand || flag("latest");
+  const newer = flag("newer");
+  const explain = flag("explain");
+  const includePrerelease = flag("include-prerelease");
+  const anyVariant = flag("any-variant");
+  if (newer && latest) throw new UsageError(`--newer lists every tag above TAG; ${latestCommand ? "latest" : "--latest"} picks one: give one of them`);
+  if (explain && !latest) throw new UsageError("--explain explains the pick of latest: run regtags latest --explain REF[:TAG]");
+  if (explain && format.kind !== "json" && !(format.kind === "lines" && format.fields.length === 1)) throw new UsageError("--explain prints lines, or one JSON object with --json");
+  if (!latest && !newer && (includePrerelease || anyVariant)) {
+    throw new UsageError(`${includePrerelease ? "--include-prerelease" : "--any-variant"} widens latest and --newer; a plain ls already lists every tag`);
+  }
+  if (includePrerelease && flag("no-prerelease")) throw new UsageError("--include-prerelease contradicts --no-prerelease: give one of them");
+  if (newer && sort !== "none" && sort !== "version") throw new UsageError(`--newer lists tags in version order; --sort ${sort} does not apply`);
   return {
     filter,
     reading,
     sort,
     reverse: flag("reverse"),
-    latest: latestCommand || flag("latest"),
+    latest,
+    newer,
+    explain,
+    includePrerelease,
+    anyVariant,
     digests: format.fields.includes("digest"),
     groupByDigest,
     details: flag("details") || sort === "date" || format.fields.some((f) => DETAIL_FIELDS.includes(f)),
@@ -202,6 +240,11 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
     if (date !== undefined) dates.set(tag, date);
   }
 
+  if (plan.explain) {
+    await writeOut((await import("./explain.js")).renderExplanation(reference.name, all, latestOptions(plan, reference), plan.format));
+    selectTags(all, plan, dates, reference); // exit 9 when nothing qualified, after saying why
+    return;
+  }
   const tags = selectTags(all, plan, dates, reference);
   const rows: TagRow[] = tags.map((tag) => {
     const d = details.get(tag);
@@ -222,18 +265,44 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
   else await writeOut(renderWhole(reference.name, rows, plan.format));
 }
 
-/** The tags to show from a whole list: --latest, or sorted, filtered and limited. */
+/** What latest and --newer ask the library: REF's tag is the current version (REF:TAG). */
+export function latestOptions(plan: Plan, reference: Reference): LatestOptions {
+  return {
+    ...plan.reading,
+    filter: { ...plan.filter, limit: undefined },
+    current: reference.tag,
+    includePrerelease: plan.includePrerelease,
+    anyVariant: plan.anyVariant,
+  };
+}
+
+/** Rejects, before any request, a TAG that is not a version or options that contradict its family. */
+export function checkFamily(plan: Plan, reference: Reference): void {
+  if (plan.newer && reference.tag === undefined) throw new UsageError(`--newer needs the current tag: give ${reference.name}:TAG, e.g. ${reference.name}:1.2.3`);
+  if (plan.latest || plan.newer) latestTag([], latestOptions(plan, reference));
+}
+
+/** The tags to show from a whole list: --latest, --newer, or sorted, filtered and limited. */
 export function selectTags(all: readonly string[], plan: Plan, dates: ReadonlyMap<string, Date>, reference: Reference): string[] {
   if (plan.latest) {
-    const filter = { ...plan.filter, limit: undefined };
-    const pick = latestTag(all, { ...plan.reading, filter });
-    if (pick === undefined) {
-      const kept = applyFilter(all, filter, plan.reading).length;
-      throw new NoMatchError(
-        `${reference.name}: no tag qualifies as the latest ${plan.reading.versionRegex !== undefined ? "match of --version-regex" : `${plan.reading.scheme ?? "semver"} version`} (${all.length} tags, ${kept} left after filters)`,
-      );
-    }
+    const options = latestOptions(plan, reference);
+    const pick = latestTag(all, options);
+    if (pick === undefined) throw new NoMatchError(`${reference.name}: ${noMatchReason(all, options, plan.reading)}`);
     return [pick];
   }
+  if (plan.newer) {
+    checkFamily(plan, reference);
+    const newer = newerTags(all, latestOptions(plan, reference));
+    return applyFilter(plan.reverse ? newer.reverse() : newer, { limit: plan.filter.limit });
+  }
   return applyFilter(sortTags(all, plan.sort, { reverse: plan.reverse, dates, ...plan.reading }), plan.filter, plan.reading);
+}
+
+/** "no tag qualifies …", counting why the tags were passed over, so the user knows which flag to reach for. */
+function noMatchReason(all: readonly string[], options: LatestOptions, reading: VersionReading): string {
+  const counts = new Map<string, number>();
+  for (const { reason } of explainLatest(all, options).tags) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const parts = [...counts].map(([reason, count]) => `${reason.replaceAll("-", " ")} ${count}`);
+  const what = reading.versionRegex !== undefined ? "match of --version-regex" : `${reading.scheme ?? "semver"} version`;
+  return `no tag qualifies as the latest ${what} (${all.length} tags${parts.length > 0 ? `; passed over: ${parts.join(", ")}` : ""}); see why with --explain`;
 }

@@ -11,7 +11,13 @@ const HELP = `regtags — list the tags of a container image repository on any r
 
 Usage:
   regtags ls [options] REF        every tag of REF, one per line, in the registry's order
-  regtags latest [options] REF    the highest version after filters (same options as ls)
+  regtags latest [options] REF    the latest stable release: the highest MAJOR.MINOR[.PATCH] tag
+                                  without a prerelease or variant suffix (same options as ls)
+  regtags latest [options] REF:TAG
+                                  the highest tag of TAG's family at or above TAG (TAG itself when
+                                  nothing is newer): same variant suffix, same count of numbers
+                                  (20.11.1-alpine3.19 → 22.1.0-alpine3.19), prereleases only if TAG is one
+  regtags ls --newer REF:TAG      the tags of TAG's family above TAG, lowest first
   regtags ls [options] REF REF…   several repositories: one NDJSON object each, as each finishes
   regtags ls --from-file FILE|-   the references in FILE (one per line), or stdin
   regtags ls --all REGISTRY       every repository the registry's catalog lists
@@ -25,7 +31,8 @@ Usage:
   regtags --version | --help
 
 REF is an image reference: ubuntu, docker.io/library/ubuntu, ghcr.io/OWNER/IMAGE,
-quay.io/NS/REPO, localhost:5000/NAME, [fc00::1]:5000/NAME (a tag or digest is ignored).
+quay.io/NS/REPO, localhost:5000/NAME, [fc00::1]:5000/NAME (a tag or digest is ignored,
+except the tag by latest and --newer: it must then be a version, not latest or a hash).
 
 ls options:
   --json                 print {"Repository": ..., "Tags": [...]} like skopeo list-tags
@@ -78,9 +85,13 @@ choosing tags (ls and latest):
   --version-range RANGE  npm-style range on the tag's version, e.g. '>=3.18 <4'
   --variant SUFFIX       only versions with this variant, e.g. alpine for 3.19-alpine
   --omit-digest-tags     drop sha256-… signature/attestation tags and .sig/.att/.sbom
-  --no-prerelease        drop prereleases (rc, beta, …)
+  --no-prerelease        drop prereleases (rc, beta, …); latest already does by default
   --limit N              at most N tags (after sorting); a plain listing stops fetching there
   --latest               only the highest version (as regtags latest)
+  --include-prerelease   latest and --newer: prereleases qualify too
+  --any-variant          latest without TAG: every variant suffix qualifies, not only none
+  --newer                with REF:TAG: the tags of TAG's family above TAG (what an update bot offers)
+  --explain              latest: every tag with why it was or was not picked (TAG, reason, detail)
   --scheme semver|calver|any          what counts as a version for --latest (default semver)
   --version-regex REGEX  read the version from the regex's first capture group
 

@@ -17,12 +17,16 @@
  *   characters: `pattern.ts`. A variant filter matches the variant exactly:
  *   `filter.ts`. Ranges match prereleases by position: `range.ts`.
  * - `latest` defaults to the semver scheme: MAJOR.MINOR at least, MAJOR
- *   below 1000: `version.ts`, `latest.ts`.
+ *   below 1000: `version.ts`, `latest.ts`. It takes stable releases
+ *   without a variant suffix, or, given the current tag, that tag's family
+ *   (same variant, same count of numbers, nothing lower), and says why any
+ *   other tag was passed over: `family.ts`.
  *
  * @example
  * import { applyFilter, latestTag, sortTags } from "./tags/index.js";
  * const shown = applyFilter(sortTags(tags, "version", { reverse: true }), { omitDigestTags: true, limit: 10 });
- * const newest = latestTag(tags, { filter: { variant: "alpine", noPrerelease: true } });
+ * const newest = latestTag(tags, { filter: { variant: "alpine" } });
+ * const update = latestTag(tags, { current: "20.11.1-alpine3.19" });
  */
 
 export { type ParsedVersion, type VersionScheme, parseVersion } from "./version.js";
@@ -33,4 +37,5 @@ export { type SortOrder, type SortOptions, SORT_ORDERS, sortTags } from "./sort.
 export { type TagFilter, applyFilter, compileFilter, isDigestTag } from "./filter.js";
 export { MAX_PATTERN_LENGTH } from "./pattern.js";
 export { MAX_RANGE_LENGTH } from "./range.js";
-export { type LatestOptions, latestTag } from "./latest.js";
+export { type LatestExplanation, type TagDecision, explainLatest, latestTag, newerTags } from "./latest.js";
+export { type LatestOptions, type TagReason, familyVariant } from "./family.js";

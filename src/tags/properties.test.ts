@@ -12,7 +12,8 @@ import SemVer from "semver/classes/semver.js";
 import { isRegtagsError } from "../errors.js";
 import { compareRelease, compareVersions, releaseKey } from "./compare.js";
 import { type TagFilter, applyFilter, compileFilter, isDigestTag } from "./filter.js";
-import { latestTag } from "./latest.js";
+import { familyVariant } from "./family.js";
+import { explainLatest, latestTag, newerTags } from "./latest.js";
 import { compileVersionReader } from "./reader.js";
 import { SORT_ORDERS, sortTags } from "./sort.js";
 import { type VersionScheme, parseVersion } from "./version.js";
@@ -225,11 +226,23 @@ describe("sortTags: properties", () => {
 });
 
 describe("latestTag: properties", () => {
-  test("the last qualifying tag of the version order", () => {
+  test("by default: the last stable version without a variant suffix in the version order", () => {
+    fc.assert(
+      fc.property(tagList, fc.constantFrom(...SCHEMES), (tags, scheme) => {
+        const qualifying = tags.filter((t) => {
+          const version = parseVersion(t, scheme);
+          return version !== undefined && version.prerelease.length === 0 && version.variant === "";
+        });
+        assert.equal(latestTag(tags, { scheme }), sortTags(qualifying, "version", { scheme }).at(-1));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+  test("with includePrerelease and anyVariant: the last qualifying tag of the version order", () => {
     fc.assert(
       fc.property(tagList, fc.constantFrom(...SCHEMES), (tags, scheme) => {
         const qualifying = tags.filter((t) => parseVersion(t, scheme) !== undefined);
-        assert.equal(latestTag(tags, { scheme }), sortTags(qualifying, "version", { scheme }).at(-1));
+        assert.equal(latestTag(tags, { scheme, includePrerelease: true, anyVariant: true }), sortTags(qualifying, "version", { scheme }).at(-1));
       }),
       { numRuns: RUNS },
     );
@@ -245,7 +258,31 @@ describe("latestTag: properties", () => {
       fc.property(tagList, filter, (tags, f: TagFilter) => {
         const reading = { scheme: "semver" as const };
         const qualifying = applyFilter(tags, f, reading).filter((t) => parseVersion(t, "semver") !== undefined);
-        assert.equal(latestTag(tags, { filter: f }), sortTags(qualifying, "version", reading).at(-1));
+        assert.equal(latestTag(tags, { filter: f, includePrerelease: true, anyVariant: f.variant === undefined }), sortTags(qualifying, "version", reading).at(-1));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+  test("with a current tag: the pick is the current tag or the highest of newerTags, all in its family and above it", () => {
+    fc.assert(
+      fc.property(tagList, generatedVersion, fc.boolean(), (tags, current, includePrerelease) => {
+        const options = { current: current.text, includePrerelease };
+        const base = parseVersion(current.text)!;
+        const newer = newerTags(tags, options);
+        const pick = latestTag(tags, options);
+        assert.equal(pick, newer.at(-1) ?? current.text);
+        assert.deepEqual(newer, sortTags(newer, "version"), "lowest first");
+        for (const tag of newer) {
+          const version = parseVersion(tag)!;
+          assert.ok(compareVersions(version, base) > 0, `${tag} is above ${current.text}`);
+          assert.equal(familyVariant(version.variant), familyVariant(base.variant), `${tag}: same variant family`);
+          assert.equal(version.release.length, base.release.length, `${tag}: same precision`);
+          if (!includePrerelease && base.prerelease.length === 0) assert.deepEqual(version.prerelease, [], `${tag}: no prerelease`);
+        }
+        const explained = explainLatest(tags, options);
+        assert.equal(explained.pick, pick);
+        const candidates = new Set(explained.tags.filter((d) => d.reason === "qualifies" || d.reason === "picked").map((d) => d.tag));
+        for (const tag of newer) assert.ok(candidates.has(tag), `${tag} is explained as qualifying`);
       }),
       { numRuns: RUNS },
     );
