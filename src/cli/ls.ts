@@ -298,11 +298,14 @@ export function selectTags(all: readonly string[], plan: Plan, dates: ReadonlyMa
   return applyFilter(sortTags(all, plan.sort, { reverse: plan.reverse, dates, ...plan.reading }), plan.filter, plan.reading);
 }
 
+/** The judge's order of reasons (library `TagReason`), for a stable message. */
+const REASON_ORDER = ["filtered", "not-a-version", "other-variant", "other-precision", "prerelease", "outside-range", "lower-than-current"];
+
 /** "no tag qualifies …", counting why the tags were passed over, so the user knows which flag to reach for. */
 function noMatchReason(all: readonly string[], options: LatestOptions, reading: VersionReading): string {
   const counts = new Map<string, number>();
   for (const { reason } of explainLatest(all, options).tags) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  const parts = [...counts].map(([reason, count]) => `${reason.replaceAll("-", " ")} ${count}`);
+  const parts = REASON_ORDER.filter((reason) => counts.has(reason)).map((reason) => `${reason.replaceAll("-", " ")} ${counts.get(reason)}`);
   const what = reading.versionRegex !== undefined ? "match of --version-regex" : `${reading.scheme ?? "semver"} version`;
   return `no tag qualifies as the latest ${what} (${all.length} tags${parts.length > 0 ? `; passed over: ${parts.join(", ")}` : ""}); see why with --explain`;
 }

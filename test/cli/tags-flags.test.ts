@@ -254,9 +254,11 @@ describe("filters", { concurrency: 4 }, () => {
 });
 
 describe("latest", { concurrency: 4 }, () => {
-  test("regtags latest: the highest semver version by default (prereleases and variants qualify; 8 is not MAJOR.MINOR)", async () => {
-    assert.equal(ok(await hubNode("latest")), lines(["21.0.0-rc.1"]));
-    assert.equal(ok(await hubNode("latest", "--scheme", "semver")), lines(["21.0.0-rc.1"]));
+  // Issue 14 changed the default: prereleases and variant suffixes no longer qualify unless asked for.
+  test("regtags latest: the highest stable semver version without a variant suffix by default (8 is not MAJOR.MINOR)", async () => {
+    assert.equal(ok(await hubNode("latest")), lines(["20.11.1"]));
+    assert.equal(ok(await hubNode("latest", "--scheme", "semver")), lines(["20.11.1"]));
+    assert.equal(ok(await hubNode("latest", "--include-prerelease", "--any-variant")), lines(["21.0.0-rc.1"]));
   });
 
   test("latest after filters: latest release, latest of a variant, latest in a range", async () => {
@@ -279,13 +281,17 @@ describe("latest", { concurrency: 4 }, () => {
 
   test("--version-regex: the version is the capture group", async () => {
     const args = ["latest", ...onHub(emulator.get("dockerhub"))];
-    assert.equal(ok(await run([...args, "linuxserver/app"])), lines(["1.9.5-ls73"]));
+    assert.equal(ok(await run([...args, "--any-variant", "linuxserver/app"])), lines(["1.9.5-ls73"]));
     assert.equal(ok(await run([...args, "--version-regex", "amd64-version-(.+)", "linuxserver/app"])), lines(["amd64-version-1.10.0"]));
     fails(await run([...args, "--version-regex", "amd64-version-.+", "linuxserver/app"]), 2, /version regex "amd64-version-\.\+" has no capturing group/);
   });
 
   test("nothing qualifies: exit 9 and a message saying so", async () => {
-    fails(await hubNode("latest", "--version-range", ">=22"), 9, /^regtags: docker\.io\/library\/node: no tag qualifies as the latest semver version \(13 tags, 0 left after filters\)\n$/);
+    fails(
+      await hubNode("latest", "--version-range", ">=22"),
+      9,
+      /^regtags: docker\.io\/library\/node: no tag qualifies as the latest semver version \(13 tags; passed over: not a version 7, other variant 2, prerelease 1, outside range 3\); see why with --explain\n$/,
+    );
     fails(await hubNode("ls", "--latest", "--include", "l.*"), 9, /no tag qualifies as the latest semver version/);
     fails(await run(["latest", ...onHub(emulator.get("dockerhub")), "--version-regex", "i386-version-(.+)", "linuxserver/app"]), 9, /no tag qualifies as the latest match of --version-regex/);
     fails(await run(["latest", ...onHub(emulator.get("dockerhub")), "--scheme", "calver", "linuxserver/app"]), 9, /no tag qualifies as the latest calver version/);
