@@ -55,8 +55,7 @@ export interface LatestOptions extends VersionReading {
    */
   readonly includePrerelease?: boolean | undefined;
   /**
-   * Admit every variant suffix, not only none (the pre-0.2 behaviour of
-   * `latestTag`). Not allowed with `current` or `filter.variant`.
+   * Admit every variant suffix, not only none (the old default of `latestTag`). Not allowed with `current` or `filter.variant`.
    * @default false
    */
   readonly anyVariant?: boolean | undefined;
