@@ -10,6 +10,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startRealRegistry, type RealRegistry } from "../helpers/real-registry.js";
 import { runCli, type CliResult } from "../helpers/run-cli.js";
+import { fails, ok } from "../helpers/cli-asserts.js";
 
 const REPO = "library/node";
 const TAGS = [
@@ -32,21 +33,6 @@ after(async () => registry?.stop());
 
 function run(args: readonly string[]): Promise<CliResult> {
   return runCli(args, { timeoutMs: 30_000 });
-}
-
-/** Asserts exit 0 and an empty stderr; returns stdout. */
-function ok(result: CliResult): string {
-  assert.equal(result.code, 0, `exit ${result.code}, stderr:\n${result.stderr}`);
-  assert.equal(result.stderr, "", "nothing on stderr");
-  return result.stdout;
-}
-
-/** Asserts the exit code, no stdout, and one line on stderr matching `line`. */
-function fails(result: CliResult, code: number, line: RegExp): void {
-  assert.equal(result.code, code, `exit ${result.code}, stderr:\n${result.stderr}`);
-  assert.equal(result.stdout, "");
-  assert.match(result.stderr, /^regtags: [^\n]+\n$/, "one line on stderr");
-  assert.match(result.stderr, line);
 }
 
 const lines = (tags: readonly string[]): string => tags.map((tag) => `${tag}\n`).join("");

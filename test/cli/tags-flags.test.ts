@@ -22,6 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { builtinProfiles, digestOf, startEmulator, type Emulator, type EmulatedRegistry, type EmulatorProfile } from "../../src/emulator/index.js";
 import { CLI_PATH, NOWHERE, runCli, type CliResult } from "../helpers/run-cli.js";
+import { fails, ok } from "../helpers/cli-asserts.js";
 
 const SIG = `sha256-${"a".repeat(64)}.sig`; // cosign signature tag
 const REFERRER = `sha256-${"b".repeat(64)}`; // OCI 1.1 referrers fallback tag
@@ -96,21 +97,6 @@ function run(args: readonly string[]): Promise<CliResult> {
 /** `regtags ls|latest ARGS... library/node` on the plain dockerhub registry. */
 function hubNode(command: "ls" | "latest", ...args: string[]): Promise<CliResult> {
   return run([command, ...onHub(emulator.get("dockerhub")), ...args, "node"]);
-}
-
-/** Asserts exit 0 and an empty stderr; returns stdout. */
-function ok(result: CliResult): string {
-  assert.equal(result.code, 0, `exit ${result.code}, stderr:\n${result.stderr}`);
-  assert.equal(result.stderr, "", "nothing on stderr");
-  return result.stdout;
-}
-
-/** Asserts the exit code, no stdout, and one line on stderr matching `line`. */
-function fails(result: CliResult, code: number, line: RegExp): void {
-  assert.equal(result.code, code, `exit ${result.code}, stderr:\n${result.stderr}`);
-  assert.equal(result.stdout, "");
-  assert.match(result.stderr, /^regtags: [^\n]+\n$/, "one line on stderr");
-  assert.match(result.stderr, line);
 }
 
 /** Lines of text, each ending in a newline; cells of a row are tab-separated. */
