@@ -11,10 +11,6 @@ import {
   applyFilter,
   compileFilter,
   createClient,
-  explainLatest,
-  latestTag,
-  newerTags,
-  NoMatchError,
   parseReference,
   sortTags,
   UsageError,
@@ -24,12 +20,12 @@ import {
   type RegtagsClient,
   type SortOrder,
   type TagDetails,
-  type LatestOptions,
   type TagFilter,
   type VersionReading,
   type VersionScheme,
 } from "../index.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
+import { checkFamily, latestOptions, pickLatest, selectNewer } from "./latest.js";
 import { createProgress, writeOut } from "./output.js";
 import { csvHeader, parseOutputFormat, renderDigestGroups, renderNameLines, renderStreamingRows, renderWhole, type Field, type OutputFormat, type TagRow } from "./render.js";
 
@@ -242,7 +238,7 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
 
   if (plan.explain) {
     await writeOut((await import("./explain.js")).renderExplanation(reference.name, all, latestOptions(plan, reference), plan.format));
-    selectTags(all, plan, dates, reference); // exit 9 when nothing qualified, after saying why
+    pickLatest(all, plan, reference); // exit 9 when nothing qualified, after saying why
     return;
   }
   const tags = selectTags(all, plan, dates, reference);
@@ -265,47 +261,9 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
   else await writeOut(renderWhole(reference.name, rows, plan.format));
 }
 
-/** What latest and --newer ask the library: REF's tag is the current version (REF:TAG). */
-export function latestOptions(plan: Plan, reference: Reference): LatestOptions {
-  return {
-    ...plan.reading,
-    filter: { ...plan.filter, limit: undefined },
-    current: reference.tag,
-    includePrerelease: plan.includePrerelease,
-    anyVariant: plan.anyVariant,
-  };
-}
-
-/** Rejects, before any request, a TAG that is not a version or options that contradict its family. */
-export function checkFamily(plan: Plan, reference: Reference): void {
-  if (plan.newer && reference.tag === undefined) throw new UsageError(`--newer needs the current tag: give ${reference.name}:TAG, e.g. ${reference.name}:1.2.3`);
-  if (plan.latest || plan.newer) latestTag([], latestOptions(plan, reference));
-}
-
 /** The tags to show from a whole list: --latest, --newer, or sorted, filtered and limited. */
 export function selectTags(all: readonly string[], plan: Plan, dates: ReadonlyMap<string, Date>, reference: Reference): string[] {
-  if (plan.latest) {
-    const options = latestOptions(plan, reference);
-    const pick = latestTag(all, options);
-    if (pick === undefined) throw new NoMatchError(`${reference.name}: ${noMatchReason(all, options, plan.reading)}`);
-    return [pick];
-  }
-  if (plan.newer) {
-    checkFamily(plan, reference);
-    const newer = newerTags(all, latestOptions(plan, reference));
-    return applyFilter(plan.reverse ? newer.reverse() : newer, { limit: plan.filter.limit });
-  }
+  if (plan.latest) return [pickLatest(all, plan, reference)];
+  if (plan.newer) return selectNewer(all, plan, reference);
   return applyFilter(sortTags(all, plan.sort, { reverse: plan.reverse, dates, ...plan.reading }), plan.filter, plan.reading);
-}
-
-/** The judge's order of reasons (library `TagReason`), for a stable message. */
-const REASON_ORDER = ["filtered", "not-a-version", "other-variant", "other-precision", "prerelease", "outside-range", "lower-than-current"];
-
-/** "no tag qualifies …", counting why the tags were passed over, so the user knows which flag to reach for. */
-function noMatchReason(all: readonly string[], options: LatestOptions, reading: VersionReading): string {
-  const counts = new Map<string, number>();
-  for (const { reason } of explainLatest(all, options).tags) counts.set(reason, (counts.get(reason) ?? 0) + 1);
-  const parts = REASON_ORDER.filter((reason) => counts.has(reason)).map((reason) => `${reason.replaceAll("-", " ")} ${counts.get(reason)}`);
-  const what = reading.versionRegex !== undefined ? "match of --version-regex" : `${reading.scheme ?? "semver"} version`;
-  return `no tag qualifies as the latest ${what} (${all.length} tags${parts.length > 0 ? `; passed over: ${parts.join(", ")}` : ""}); see why with --explain`;
 }

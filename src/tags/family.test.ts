@@ -155,10 +155,10 @@ export const FAMILY_CORPUS: readonly FamilyCorpus[] = [
   },
   {
     image: "ubuntu (Docker Hub library/ubuntu, calver YY.MM)",
-    tags: ["latest", "rolling", "jammy", "noble", "jammy-20240227", "noble-20240423", "22.04", "22.10", "23.10", "24.04"],
+    tags: ["latest", "rolling", "jammy", "noble", "jammy-20240227", "noble-20240423", "22.04", "22.10", "23.10", "24.04", "24.10"],
     cases: [
-      { current: "22.04", pick: "24.04", rule: "2 numbers, no variant" },
-      { current: "22.04", options: { filter: { include: [".*\\.04"] } }, pick: "24.04", rule: "--include narrows (LTS only: .04)" },
+      { current: "22.04", pick: "24.10", rule: "2 numbers, no variant: the interim 24.10 too" },
+      { current: "22.04", options: { filter: { include: [".*\\.04"] } }, pick: "24.04", rule: "--include '.*\\.04' narrows to LTS releases" },
       { current: "jammy-20240227", pick: notAVersion, rule: "codename-date is not a version: usage error" },
     ],
   },
