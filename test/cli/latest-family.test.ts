@@ -127,6 +127,13 @@ describe("regtags latest --explain on the real registry", () => {
     assert.match(none.stderr, /^regtags: [^\n]*no tag qualifies[^\n]*\n$/);
   });
 
+  test("regtags latest --help summarises the rules", async () => {
+    const help = ok(await run(["latest", "--help"]));
+    for (const rule of ["the latest stable release", "TAG's family", "20.11.1-alpine3.19 → 22.1.0-alpine3.19", "20 → 22", "--include-prerelease", "--newer", "--explain", "usage error (exit 2)"]) {
+      assert.ok(help.includes(rule), rule);
+    }
+  });
+
   test("--explain is for latest, one repository, lines or JSON", async () => {
     fails(await run(["ls", "--explain", ref]), 2, /--explain explains the pick of latest/);
     fails(await run(["latest", "--explain", ref, ref]), 2, /--explain takes one repository at a time/);
