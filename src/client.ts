@@ -33,6 +33,7 @@ import { withRedirects } from "./transport/redirect.js";
 import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
 import { withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
 import type { Transport } from "./transport/types.js";
+import type { TlsMaterial } from "./network/types.js";
 
 export interface ClientOptions {
   /**
@@ -118,6 +119,31 @@ export interface ClientOptions {
    * should drop or refresh the hints.
    */
   onLearnedSurprise?: (registry: string, surprise: LearnedSurprise) => void;
+
+  // Corporate networks (issue 11): proxies and trust. Their code loads only
+  // when a proxy is configured or a request is https.
+  /**
+   * Proxy URL for every request, http and https targets alike, instead of
+   * HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (`http://` is assumed without a
+   * scheme; `user:password@` is sent as Proxy-Authorization Basic). "" means
+   * no proxy. Loopback targets never go through a proxy.
+   * @default from the environment
+   */
+  proxy?: string;
+  /** NO_PROXY-syntax list (names with their subdomains, `.name`, IPs, CIDRs, `:port`, `*`) replacing NO_PROXY / no_proxy. */
+  noProxy?: string;
+  /** A directory in containers-certs.d(5) layout (skopeo's `--cert-dir`) used for every registry instead of the certs.d lookup. */
+  certDir?: string;
+  /**
+   * Roots searched for `HOST[:PORT]/` directories of `*.crt` CA certificates
+   * and `NAME.cert` + `NAME.key` client certificates.
+   * @default ["/etc/containers/certs.d", "$HOME/.config/containers/certs.d", "/etc/docker/certs.d"]
+   */
+  certsDirectories?: readonly string[];
+  /** Extra TLS material for a host[:port] (CA certificates added to the trust, a client certificate), e.g. from a secret store. */
+  tlsFor?: (host: string) => TlsMaterial | undefined;
+  /** The environment read for proxies, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR and HOME. @default process.env */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** How a listing contradicted learned hints (see {@link ClientOptions.onLearnedSurprise}). */
@@ -212,6 +238,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+    network: { proxy: options.proxy, noProxy: options.noProxy, certDir: options.certDir, certsDirectories: options.certsDirectories, tlsFor: options.tlsFor, env: options.env },
+    ...(options.onTrace !== undefined ? { onNetworkTrace: (message: string) => options.onTrace?.({ type: "network", message }) } : {}),
   });
   const onTrace = options.onTrace;
   let base: Transport = withDeadline(http.send, options.requestTimeoutMs ?? 60_000);

@@ -20,6 +20,7 @@ export type ErrorCode =
   | "ERR_PROTOCOL"
   | "ERR_NETWORK"
   | "ERR_TLS"
+  | "ERR_PROXY"
   | "ERR_INCOMPLETE"
   | "ERR_NO_MATCH"
   | "ERR_ABORTED";
@@ -125,12 +126,12 @@ export class ProtocolError extends RegtagsError {
   }
 }
 
-/** The registry could not be reached (DNS, refused, reset, timeout) or TLS failed. */
+/** The registry could not be reached (DNS, refused, reset, timeout), TLS failed, or the proxy refused (ERR_PROXY: 407, CONNECT refused; not retried). */
 export class NetworkError extends RegtagsError {
   override name = "NetworkError" as const;
   /** The system or TLS error code underneath, e.g. `ECONNREFUSED`, `DEPTH_ZERO_SELF_SIGNED_CERT`. */
   readonly systemCode: string | undefined;
-  constructor(code: "ERR_NETWORK" | "ERR_TLS", message: string, options?: { cause?: unknown; systemCode?: string }) {
+  constructor(code: "ERR_NETWORK" | "ERR_TLS" | "ERR_PROXY", message: string, options?: { cause?: unknown; systemCode?: string }) {
     super(code, message, options);
     this.systemCode = options?.systemCode;
   }

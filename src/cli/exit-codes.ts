@@ -38,6 +38,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   ERR_RATE_LIMITED: 5,
   ERR_NETWORK: 6,
   ERR_TLS: 6,
+  ERR_PROXY: 6,
   ERR_INCOMPLETE: 7,
   ERR_NO_MATCH: 9,
   ERR_ABORTED: 130,
@@ -50,7 +51,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   3    needs login or access denied, or a credentials file/helper cannot be used
   4    repository not found
   5    registry or protocol error, or still rate limited after retries
-  6    network or TLS error
+  6    network, TLS or proxy error
   7    incomplete list (pagination loop, page cap)
   8    credentials rejected (wrong user name, password or token)
   9    no tag qualified (regtags latest, or --latest, after filters)

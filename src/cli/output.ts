@@ -41,6 +41,8 @@ export function formatTraceEvent(event: TraceEvent): string | undefined {
       return `endpoint: ${event.registry} → ${event.endpoint} (${event.reason})`;
     case "rate-limit":
       return `rate limit: ${event.remaining}${event.limit !== undefined ? ` of ${event.limit}` : ""} requests left${event.windowSeconds !== undefined ? ` (window ${event.windowSeconds} s)` : ""}${event.resetInSeconds !== undefined ? `, resets in ${event.resetInSeconds} s` : ""}${event.source !== undefined ? `, counted for ${event.source}` : ""} at ${event.url}`;
+    case "network":
+      return event.message;
     case "warning":
       return undefined;
   }

@@ -6,9 +6,11 @@
  * package takes, which is most of a short listing's wall time.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { AbortedError, NetworkError, ProtocolError } from "../errors.js";
+import { tlsFailureAdvice } from "../network/tls-advice.js";
+import { hasProxySetting, type NetworkOptions, type Route, type Router } from "../network/types.js";
 import type { Transport, TransportRequest, TransportResponse } from "./types.js";
 import { headersFromRecord } from "./types.js";
 
@@ -23,6 +25,10 @@ export interface HttpOptions {
   userAgent?: string;
   /** Connections per origin. @default 16 */
   connectionsPerOrigin?: number;
+  /** Proxies and trust; their code loads only for https targets or a configured proxy. */
+  network?: NetworkOptions;
+  /** One line per request route and per host's trust sources (--debug). */
+  onNetworkTrace?: (message: string) => void;
 }
 
 export interface HttpTransport {
@@ -58,20 +64,37 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
   const idleMs = options.idleTimeoutMs ?? 30_000;
   const connectMs = options.connectTimeoutMs ?? 10_000;
   const maxSockets = options.connectionsPerOrigin ?? 16;
-  const agents = {
-    "http:": new HttpAgent({ keepAlive: true, maxSockets }),
-    "https:": new HttpsAgent({ keepAlive: true, maxSockets, rejectUnauthorized: options.tlsVerify ?? true }),
-  };
+  const directHttp: Route = { agent: new HttpAgent({ keepAlive: true, maxSockets }) };
   const userAgent = options.userAgent ?? "regtags";
+  const network = options.network ?? {};
+  const env = network.env ?? process.env;
+  const proxied = hasProxySetting(network, env);
+  // Proxy and trust code loads on the first https request or with a proxy configured (issue 11, Cost).
+  let router: Promise<Router> | undefined;
+  const routeFor = (url: URL): Route | Promise<Route> => {
+    if (url.protocol !== "https:" && !proxied) {
+      options.onNetworkTrace?.(`route: ${url.origin} direct (no proxy configured)`);
+      return directHttp;
+    }
+    router ??= import("../network/router.js").then(({ createRouter }) =>
+      createRouter({ ...network, env, tlsVerify: options.tlsVerify ?? true, maxSockets, connectTimeoutMs: connectMs, directHttpAgent: directHttp.agent, onTrace: options.onNetworkTrace }),
+    );
+    return router.then((loaded) => loaded.route(url));
+  };
 
-  const send: Transport = (req) =>
+  const send: Transport = (req) => {
+    const route = routeFor(req.url);
+    return route instanceof Promise ? route.then((found) => exchange(req, found), (error: unknown) => Promise.reject(mapError(error, req.method, req.url, req.signal))) : exchange(req, route);
+  };
+
+  const exchange = (req: TransportRequest, route: Route) =>
     new Promise<TransportResponse>((resolve, reject) => {
       if (req.signal?.aborted) return reject(new AbortedError({ cause: req.signal.reason }));
       const https = req.url.protocol === "https:";
       const outgoing = (https ? httpsRequest : httpRequest)(req.url, {
         method: req.method,
         headers: { "user-agent": userAgent, ...req.headers },
-        agent: https ? agents["https:"] : agents["http:"],
+        agent: route.agent,
         ...(req.signal !== undefined ? { signal: req.signal } : {}),
       });
       let settled = false;
@@ -93,6 +116,11 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
       });
       outgoing.on("response", (incoming: IncomingMessage) => {
         if (settled) return;
+        const fromProxy = route.responseError?.(incoming.statusCode ?? 0);
+        if (fromProxy !== undefined) {
+          incoming.resume();
+          return fail(fromProxy);
+        }
         settled = true;
         resolve(wrapResponse(incoming, req, () => cutBy));
       });
@@ -102,8 +130,8 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
   return {
     send,
     close: async () => {
-      agents["http:"].destroy();
-      agents["https:"].destroy();
+      directHttp.agent.destroy();
+      if (router !== undefined) (await router).close();
     },
   };
 }
@@ -213,11 +241,7 @@ export function mapError(error: unknown, method: string, url: URL, signal: Abort
   const detail = (error as Error)?.message ?? String(error);
   const where = `${method} ${url.origin}${url.pathname}`;
   if (TLS_ERROR_CODES.has(code) || /^ERR_SSL_|^ERR_TLS_|CERT/.test(code)) {
-    return new NetworkError(
-      "ERR_TLS",
-      `${where}: TLS failed (${code || detail}); if the registry uses a self-signed certificate use --tls-verify=false, if it speaks plain HTTP use --plain-http`,
-      { cause: error, systemCode: code },
-    );
+    return new NetworkError("ERR_TLS", `${where}: ${tlsFailureAdvice(url, code || detail)}`, { cause: error, systemCode: code });
   }
   const what =
     code === "ENOTFOUND" || code === "EAI_AGAIN"

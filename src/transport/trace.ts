@@ -32,7 +32,9 @@ export type TraceEvent =
       resetInSeconds: number | undefined;
       source: string | undefined;
     }
-  | { type: "warning"; message: string };
+  | { type: "warning"; message: string }
+  /** How a request went (direct, or via which proxy) and which trust applied to a host; never credentials. */
+  | { type: "network"; message: string };
 
 export type TraceListener = (event: TraceEvent) => void;
 

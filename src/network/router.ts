@@ -1,0 +1,88 @@
+/**
+ * Chooses the agent of each request: direct or through which proxy (from
+ * proxy-env.ts), with which trust (from trust.ts). Agents are created lazily,
+ * one per proxy and trust, and pooled (keep-alive) like the transport's own;
+ * close() destroys them. Loaded with import() by transport/http.ts only for
+ * https targets or when a proxy is configured, so a plain-http run without a
+ * proxy never loads it.
+ */
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { NetworkError } from "../errors.js";
+import { ForwardAgent, TunnelAgent, type ProxyEndpoint } from "./proxy-agent.js";
+import { redactProxyUrl, resolveProxy, type ProxyDecision } from "./proxy-env.js";
+import { TrustStore } from "./trust.js";
+import type { NetworkOptions, Route, Router } from "./types.js";
+
+export interface RouterOptions extends NetworkOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly tlsVerify: boolean;
+  readonly maxSockets: number;
+  readonly connectTimeoutMs: number;
+  /** The transport's own agent for direct http requests. */
+  readonly directHttpAgent: HttpAgent;
+  /** One line per request route and per host trust (for --debug). */
+  readonly onTrace?: ((message: string) => void) | undefined;
+}
+
+export function createRouter(options: RouterOptions): Router {
+  const trust = new TrustStore({ env: options.env, certDir: options.certDir, certsDirectories: options.certsDirectories, tlsFor: options.tlsFor, verify: options.tlsVerify });
+  const agents = new Map<string, HttpAgent>();
+  const announced = new Set<string>();
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
+
+  const agent = <T extends HttpAgent>(key: string, create: () => T): T => {
+    let found = agents.get(key) as T | undefined;
+    if (found === undefined) {
+      found = create();
+      agents.set(key, found);
+    }
+    return found;
+  };
+
+  return {
+    async route(url) {
+      const decision = resolveProxy(url, { proxy: options.proxy, noProxy: options.noProxy, env: options.env });
+      if (decision.kind === "invalid") {
+        throw new NetworkError("ERR_PROXY", `the proxy from ${decision.source} cannot be used: ${decision.reason}`, { systemCode: "PROXY_INVALID" });
+      }
+      options.onTrace?.(`route: ${url.origin} ${describeDecision(decision)}`);
+      const proxy: ProxyEndpoint | undefined = decision.kind === "proxy" ? { url: decision.proxy, source: decision.source } : undefined;
+      if (url.protocol !== "https:") {
+        if (proxy === undefined) return { agent: options.directHttpAgent };
+        const forward = agent(`forward ${proxy.url.href}`, () => new ForwardAgent(proxy, agentOptions, options.connectTimeoutMs));
+        return { agent: forward, responseError: (status) => forward.responseError(status) };
+      }
+      const hostTrust = await trust.forHost(url.host);
+      if (!announced.has(url.host)) {
+        announced.add(url.host);
+        options.onTrace?.(`trust: ${url.host}: ${hostTrust.sources.join(", ")}${describeDirectories(hostTrust.directories)}`);
+      }
+      const trustKey = hostTrust.hostSpecific ? url.host : "";
+      const tls = { ...agentOptions, rejectUnauthorized: options.tlsVerify, secureContext: hostTrust.secureContext };
+      if (proxy === undefined) return { agent: agent(`direct|${trustKey}`, () => new HttpsAgent(tls)) };
+      return { agent: agent(`tunnel ${proxy.url.href}|${trustKey}`, () => new TunnelAgent(proxy, tls, options.connectTimeoutMs)) };
+    },
+    close() {
+      for (const found of agents.values()) found.destroy();
+      agents.clear();
+    },
+  };
+}
+
+/** "via proxy http://host:port (HTTPS_PROXY)" or "direct (NO_PROXY entry x)"; never credentials. */
+export function describeDecision(decision: ProxyDecision): string {
+  switch (decision.kind) {
+    case "proxy":
+      return `via proxy ${redactProxyUrl(decision.proxy)} (${decision.source})`;
+    case "direct":
+      return `direct (${decision.reason})`;
+    case "invalid":
+      return `unusable proxy from ${decision.source}: ${decision.reason}`;
+  }
+}
+
+function describeDirectories(directories: readonly { path: string; exists: boolean }[]): string {
+  const missing = directories.filter((dir) => !dir.exists).map((dir) => dir.path);
+  return missing.length > 0 ? `; not present: ${missing.join(", ")}` : "";
+}

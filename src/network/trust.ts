@@ -1,0 +1,309 @@
+/**
+ * Which certificates a TLS connection to a registry trusts and presents, as
+ * Go-based peers (skopeo, crane, regctl) and containers-certs.d(5) have it,
+ * on top of what Node trusts (its bundled roots and NODE_EXTRA_CA_CERTS):
+ *
+ *   1. Node's bundled Mozilla roots and NODE_EXTRA_CA_CERTS;
+ *   2. the operating system's bundle: SSL_CERT_FILE if set, else the first
+ *      of Go's crypto/x509 root_linux.go paths that exists
+ *      (/etc/ssl/certs/ca-certificates.crt on Debian);
+ *   3. every file in the SSL_CERT_DIR directories (colon-separated);
+ *   4. per registry host[:port]: `--cert-dir DIR`, else every
+ *      `ROOT/HOST[:PORT]/` under /etc/containers/certs.d,
+ *      ~/.config/containers/certs.d and /etc/docker/certs.d: `*.crt` are CA
+ *      certificates, `NAME.cert` + `NAME.key` a client certificate;
+ *   5. the library's `tlsFor(host)` hook.
+ * Trust only adds: a source never removes what an earlier one trusts. Files
+ * are read once per host, lazily, regular files only, with size caps.
+ */
+import { constants } from "node:fs";
+import { open, readdir } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
+import { NetworkError } from "../errors.js";
+
+/** PEM material for one host, as the library's `tlsFor` hook returns it. */
+export interface TlsMaterial {
+  /** CA certificates (PEM) added to the trusted roots for this host. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Client certificate chain (PEM), for registries that require one (mTLS). */
+  readonly cert?: string | Buffer;
+  /** The client certificate's private key (PEM). */
+  readonly key?: string | Buffer;
+}
+
+export interface TrustSettings {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** A certs.d-layout directory used for every host instead of the certs.d roots (skopeo's --cert-dir). */
+  readonly certDir?: string | undefined;
+  /** Roots searched for HOST[:PORT]/ subdirectories. @default {@link defaultCertsDirectories} */
+  readonly certsDirectories?: readonly string[] | undefined;
+  readonly tlsFor?: ((host: string) => TlsMaterial | undefined) | undefined;
+  /** false (--tls-verify=false): no CA is read (nothing is verified); client certificates still are. @default true */
+  readonly verify?: boolean | undefined;
+}
+
+/** Go's crypto/x509 root_linux.go certFiles: the first that exists is the OS bundle. */
+export const OS_CERT_FILES: readonly string[] = [
+  "/etc/ssl/certs/ca-certificates.crt", // Debian, Ubuntu, Gentoo, Arch
+  "/etc/pki/tls/certs/ca-bundle.crt", // Fedora, RHEL 6
+  "/etc/ssl/ca-bundle.pem", // OpenSUSE
+  "/etc/pki/tls/cacert.pem", // OpenELEC
+  "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", // CentOS, RHEL 7
+  "/etc/ssl/cert.pem", // Alpine, macOS
+];
+
+const BUNDLE_CAP_BYTES = 8 * 1024 * 1024;
+const FILE_CAP_BYTES = 1024 * 1024;
+const DIR_ENTRY_CAP = 1000;
+
+/** containers-certs.d(5) and docker's per-registry directories, in that order. */
+export function defaultCertsDirectories(env: Readonly<Record<string, string | undefined>>): string[] {
+  const home = env["HOME"] !== undefined && env["HOME"] !== "" ? env["HOME"] : homedir();
+  return ["/etc/containers/certs.d", join(home, ".config/containers/certs.d"), "/etc/docker/certs.d"];
+}
+
+/** The per-host directories consulted for `host` (host[:port] as in the URL). Pure. */
+export function hostCertDirectories(host: string, settings: TrustSettings): string[] {
+  if (settings.certDir !== undefined) return [settings.certDir];
+  return (settings.certsDirectories ?? defaultCertsDirectories(settings.env)).map((root) => join(root, host));
+}
+
+/** What applies to one host: the human-readable sources and the material. */
+export interface HostTrust {
+  /** One line each: "Node's bundled roots", file paths with what they are; never contents. */
+  readonly sources: readonly string[];
+  /** Directories consulted for this host and whether they exist. */
+  readonly directories: readonly { readonly path: string; readonly exists: boolean }[];
+  /** The client certificate's files, when one applies. */
+  readonly clientCertificate?: { readonly cert: string; readonly key: string };
+  /** Whether anything host-specific applies (else the shared context serves it). */
+  readonly hostSpecific: boolean;
+  /** The TLS context to connect with. */
+  readonly secureContext: SecureContext;
+}
+
+interface GlobalTrust {
+  readonly sources: string[];
+  /** PEM blocks beyond Node's bundled roots. */
+  readonly extraCas: string[];
+  context?: SecureContext;
+}
+
+/** Reads trust lazily, once per process-wide part and once per host. */
+export class TrustStore {
+  readonly #settings: TrustSettings;
+  #global: Promise<GlobalTrust> | undefined;
+  readonly #hosts = new Map<string, Promise<HostTrust>>();
+
+  constructor(settings: TrustSettings) {
+    this.#settings = settings;
+  }
+
+  /** The trust for `host` (host[:port]). @throws NetworkError (ERR_TLS) when a client certificate or CA file cannot be used. */
+  forHost(host: string): Promise<HostTrust> {
+    let found = this.#hosts.get(host);
+    if (found === undefined) {
+      found = this.#resolve(host);
+      this.#hosts.set(host, found);
+    }
+    return found;
+  }
+
+  async #resolve(host: string): Promise<HostTrust> {
+    const global = await (this.#global ??=
+      this.#settings.verify === false ? Promise.resolve<GlobalTrust>({ sources: ["certificate verification off (--tls-verify=false)"], extraCas: [] }) : readGlobalTrust(this.#settings.env));
+    const sources = [...global.sources];
+    const directories: { path: string; exists: boolean }[] = [];
+    const hostCas: string[] = [];
+    let client: { cert: string; key: string; certPem: Buffer; keyPem: Buffer } | undefined;
+    for (const dir of hostCertDirectories(host, this.#settings)) {
+      const listing = await readCertsDirectory(dir);
+      directories.push({ path: dir, exists: listing !== undefined });
+      if (listing === undefined) continue;
+      for (const file of listing.cas) {
+        const pems = splitPem(await readCapped(file, FILE_CAP_BYTES, "CA certificate"));
+        hostCas.push(...pems);
+        sources.push(pems.length > 0 ? file : `${file} (no PEM certificate: ignored)`);
+      }
+      if (client === undefined && listing.pair !== undefined) {
+        client = {
+          ...listing.pair,
+          certPem: Buffer.from(await readCapped(listing.pair.cert, FILE_CAP_BYTES, "client certificate")),
+          keyPem: Buffer.from(await readCapped(listing.pair.key, FILE_CAP_BYTES, "client key")),
+        };
+        sources.push(`client certificate ${listing.pair.cert} + ${listing.pair.key}`);
+      }
+    }
+    const hook = this.#settings.tlsFor?.(host);
+    const hookCas = hook?.ca === undefined ? [] : (Array.isArray(hook.ca) ? hook.ca : [hook.ca]).flatMap((pem: string | Buffer) => splitPem(pem.toString()));
+    if (hookCas.length > 0) sources.push(`tlsFor(${host}): ${hookCas.length} CA certificate(s)`);
+    const cert = hook?.cert ?? client?.certPem;
+    const key = hook?.key ?? client?.keyPem;
+    if (hook?.cert !== undefined) sources.push(`tlsFor(${host}): client certificate`);
+    const hostSpecific = hostCas.length > 0 || hookCas.length > 0 || cert !== undefined;
+    let secureContext: SecureContext;
+    if (!hostSpecific) {
+      secureContext = global.context ??= buildContext(global.extraCas, undefined, undefined, "");
+    } else {
+      const clientLabel = hook?.cert !== undefined ? `tlsFor(${host})` : client?.cert ?? "";
+      secureContext = buildContext([...global.extraCas, ...hostCas, ...hookCas], cert, key, clientLabel);
+    }
+    return {
+      sources,
+      directories,
+      ...(client !== undefined && hook?.cert === undefined ? { clientCertificate: { cert: client.cert, key: client.key } } : {}),
+      hostSpecific,
+      secureContext,
+    };
+  }
+}
+
+/** Node's roots plus `extraCas`, and a client certificate. Node's roots and NODE_EXTRA_CA_CERTS stay trusted. */
+function buildContext(extraCas: readonly string[], cert: string | Buffer | undefined, key: string | Buffer | undefined, clientLabel: string): SecureContext {
+  let context: SecureContext;
+  try {
+    context = createSecureContext({ ...(cert !== undefined ? { cert } : {}), ...(key !== undefined ? { key } : {}) });
+  } catch (error) {
+    throw new NetworkError("ERR_TLS", `cannot use the client certificate ${clientLabel}: ${(error as Error).message}; NAME.cert must hold a PEM certificate and NAME.key its PEM private key`, {
+      cause: error,
+      systemCode: (error as NodeJS.ErrnoException).code ?? "",
+    });
+  }
+  if (extraCas.length === 0) return context;
+  // Passing `ca` would replace Node's roots; adding to the default store keeps
+  // them. addCACert is the native method tls.createSecureContext itself uses.
+  const native = (context as unknown as { context?: { addCACert?: (pem: string) => void } }).context;
+  if (typeof native?.addCACert === "function") {
+    for (const pem of extraCas) native.addCACert(pem);
+    return context;
+  }
+  return createSecureContext({ ca: [...rootCertificates, ...extraCas], ...(cert !== undefined ? { cert } : {}), ...(key !== undefined ? { key } : {}) });
+}
+
+/** Steps 1–3: the same for every host, read once. */
+async function readGlobalTrust(env: Readonly<Record<string, string | undefined>>): Promise<GlobalTrust> {
+  const sources = ["Node's bundled roots"];
+  const known = new Set(rootCertificates.map(normalisePem));
+  const extraCas: string[] = [];
+  const add = (pems: readonly string[]) => {
+    for (const pem of pems) {
+      const normal = normalisePem(pem);
+      if (known.has(normal)) continue;
+      known.add(normal);
+      extraCas.push(pem);
+    }
+  };
+  // Node read NODE_EXTRA_CA_CERTS at start into its default store; adding a
+  // CA to a context copies the bundled roots only, so it is added again here.
+  const nodeExtra = new Set([process.env["NODE_EXTRA_CA_CERTS"], env["NODE_EXTRA_CA_CERTS"]].filter((path): path is string => path !== undefined && path !== ""));
+  for (const path of nodeExtra) {
+    const text = await readOptional(path, BUNDLE_CAP_BYTES);
+    if (text !== undefined) {
+      add(splitPem(text));
+      sources.push(`${path} (NODE_EXTRA_CA_CERTS)`);
+    }
+  }
+  const certFile = env["SSL_CERT_FILE"];
+  const bundlePaths = certFile !== undefined && certFile !== "" ? [certFile] : OS_CERT_FILES;
+  for (const path of bundlePaths) {
+    const text = await readOptional(path, BUNDLE_CAP_BYTES);
+    if (text === undefined) continue;
+    add(splitPem(text));
+    sources.push(`${path} (${certFile !== undefined && certFile !== "" ? "SSL_CERT_FILE" : "OS store"})`);
+    break;
+  }
+  for (const dir of (env["SSL_CERT_DIR"] ?? "").split(":").filter((part) => part !== "")) {
+    const files = await listRegularNames(dir);
+    if (files === undefined) continue;
+    let count = 0;
+    for (const name of files) {
+      const text = await readOptional(join(dir, name), FILE_CAP_BYTES);
+      if (text === undefined) continue;
+      const pems = splitPem(text);
+      add(pems);
+      count += pems.length;
+    }
+    sources.push(`${dir}/ (SSL_CERT_DIR, ${count} certificates)`);
+  }
+  return { sources, extraCas };
+}
+
+/** A certs.d directory's `*.crt` files and its first `NAME.cert` + `NAME.key` pair; undefined when it does not exist. */
+async function readCertsDirectory(dir: string): Promise<{ cas: string[]; pair?: { cert: string; key: string } } | undefined> {
+  const names = await listRegularNames(dir);
+  if (names === undefined) return undefined;
+  const cas = names.filter((name) => name.endsWith(".crt")).map((name) => join(dir, name));
+  let pair: { cert: string; key: string } | undefined;
+  for (const name of names) {
+    if (name.endsWith(".cert")) {
+      const keyName = `${name.slice(0, -".cert".length)}.key`;
+      // containers/image: a certificate without its key is an error, not a silent skip.
+      if (!names.includes(keyName)) throw new NetworkError("ERR_TLS", `client certificate ${join(dir, name)} has no key ${join(dir, keyName)}; put the private key there or remove the certificate`, { systemCode: "" });
+      pair ??= { cert: join(dir, name), key: join(dir, keyName) };
+    } else if (name.endsWith(".key") && !names.includes(`${name.slice(0, -".key".length)}.cert`)) {
+      throw new NetworkError("ERR_TLS", `client key ${join(dir, name)} has no certificate ${join(dir, `${name.slice(0, -".key".length)}.cert`)}; put the certificate there or remove the key`, { systemCode: "" });
+    }
+  }
+  return pair !== undefined ? { cas, pair } : { cas };
+}
+
+/** Sorted names in a directory (at most DIR_ENTRY_CAP), or undefined when it does not exist or is not a directory. */
+async function listRegularNames(dir: string): Promise<string[] | undefined> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((entry) => entry.isFile() || entry.isSymbolicLink())
+      .map((entry) => entry.name)
+      .sort()
+      .slice(0, DIR_ENTRY_CAP);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file the user placed for this purpose: unreadable is an error naming it. */
+async function readCapped(path: string, capBytes: number, what: string): Promise<string> {
+  try {
+    const text = await readRegularFile(path, capBytes);
+    if (text === undefined) throw Object.assign(new Error("not a regular file"), { code: "" });
+    return text;
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code || (error as Error).message;
+    throw new NetworkError("ERR_TLS", `cannot read the ${what} ${path} (${why})`, { cause: error, systemCode: "" });
+  }
+}
+
+/** A system file that may be absent: undefined when it cannot be read. */
+async function readOptional(path: string, capBytes: number): Promise<string | undefined> {
+  try {
+    return await readRegularFile(path, capBytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The file's text when it is a regular file within the cap; O_NONBLOCK so a FIFO never hangs. */
+async function readRegularFile(path: string, capBytes: number): Promise<string | undefined> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return undefined;
+    if (stat.size > capBytes) throw Object.assign(new Error(`larger than ${capBytes} bytes`), { code: "" });
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
+
+/** The PEM certificate blocks of a text (a bundle holds many). */
+export function splitPem(text: string): string[] {
+  return text.match(PEM_CERTIFICATE) ?? [];
+}
+
+function normalisePem(pem: string): string {
+  return pem.replace(/\s+/g, "");
+}

@@ -1,0 +1,233 @@
+/**
+ * The proxy and trust layer against servers of this file's own on 127.0.0.1:
+ * a tiny CONNECT / forward proxy on node:net (which alone maps the test name
+ * registry.test to 127.0.0.1, so a listing of that name can only succeed
+ * through it), a TLS registry signed by a CA made here with openssl, and one
+ * that requires client certificates. The squid and real-registry tests are in
+ * test/proxy/ (another suite); these pin the library's own behaviour and
+ * messages. Every server is closed after the file.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { connect, createServer as createNetServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createClient, isRegtagsError, type ClientOptions, type TraceEvent } from "../../src/index.js";
+
+const dir = mkdtempSync(join(tmpdir(), "regtags-net-"));
+const servers: { close(): unknown }[] = [];
+const openSockets = new Set<Socket>();
+let httpsPort = 0;
+let httpPort = 0;
+let mtlsPort = 0;
+
+/** What the proxy saw: request lines and whether Proxy-Authorization came. */
+const proxyLog: string[] = [];
+let proxyUrl = "";
+let authProxyUrl = "";
+let deadProxyUrl = "";
+
+function openssl(...args: string[]): void {
+  execFileSync("openssl", args, { stdio: "ignore", cwd: dir });
+}
+
+function registryHandler(req: IncomingMessage, res: ServerResponse): void {
+  const path = new URL(req.url ?? "/", "http://x").pathname;
+  if (path === "/v2/team/app/tags/list") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: "team/app", tags: ["1.0", "2.0"] }));
+  else res.writeHead(404, { "content-type": "application/json" }).end('{"errors":[{"code":"NAME_UNKNOWN","message":"nope"}]}');
+}
+
+/** A proxy on node:net: CONNECT tunnels and absolute-form forwarding, registry.test → 127.0.0.1, optional Basic auth. */
+function startProxy(expectedAuth: string | undefined): Promise<number> {
+  const server: Server = createNetServer((client) => {
+    openSockets.add(client);
+    client.on("close", () => openSockets.delete(client));
+    client.on("error", () => {});
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      client.off("data", onData);
+      const lines = head.subarray(0, end).toString("latin1").split("\r\n");
+      const [method, target] = lines[0]!.split(" ") as [string, string];
+      const auth = lines.find((line) => line.toLowerCase().startsWith("proxy-authorization:"))?.slice(20).trim();
+      proxyLog.push(`${method} ${target}${auth !== undefined ? " (auth)" : ""}`);
+      if (expectedAuth !== undefined && auth !== `Basic ${Buffer.from(expectedAuth).toString("base64")}`) {
+        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      const hostPort = method === "CONNECT" ? target : new URL(target).host;
+      const [host, port] = hostPort.split(":") as [string, string];
+      if (host !== "registry.test" || port === "25") {
+        client.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+        return;
+      }
+      const upstream = connect(Number(port), "127.0.0.1", () => {
+        if (method === "CONNECT") {
+          client.write("HTTP/1.1 200 Connection established\r\n\r\n");
+          upstream.write(head.subarray(end + 4));
+        } else {
+          upstream.write(head);
+        }
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      openSockets.add(upstream);
+      upstream.on("close", () => openSockets.delete(upstream));
+      upstream.on("error", () => client.destroy());
+    };
+    client.on("data", onData);
+  });
+  servers.push(server);
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+}
+
+before(async () => {
+  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=regtags test CA", "-keyout", "ca.key", "-out", "ca.crt");
+  writeFileSync(join(dir, "server.ext"), "subjectAltName=DNS:registry.test,IP:127.0.0.1\n");
+  openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=registry.test", "-keyout", "server.key", "-out", "server.csr");
+  openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "server.crt");
+  writeFileSync(join(dir, "client.ext"), "extendedKeyUsage=clientAuth\n");
+  openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=regtags client", "-keyout", "client.key", "-out", "client.csr");
+  openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "client.ext", "-out", "client.cert");
+  const tls = { key: readFileSync(join(dir, "server.key")), cert: readFileSync(join(dir, "server.crt")) };
+  const https = createHttpsServer(tls, registryHandler);
+  const mtls = createHttpsServer({ ...tls, ca: readFileSync(join(dir, "ca.crt")), requestCert: true, rejectUnauthorized: true }, registryHandler);
+  const http = createHttpServer(registryHandler);
+  for (const server of [https, mtls, http]) servers.push(server);
+  const listen = (server: { listen(port: number, host: string, cb: () => void): unknown; address(): unknown }) =>
+    new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+  [httpsPort, mtlsPort, httpPort] = await Promise.all([listen(https), listen(mtls), listen(http)]);
+  proxyUrl = `http://127.0.0.1:${await startProxy(undefined)}`;
+  authProxyUrl = `127.0.0.1:${await startProxy("alice:s3cr@t")}`;
+  // A port that was open and is closed again: connection refused.
+  const dead = await startProxy(undefined);
+  (servers.pop() as Server).close();
+  deadProxyUrl = `http://127.0.0.1:${dead}`;
+});
+
+after(() => {
+  for (const socket of openSockets) socket.destroy();
+  for (const server of servers) server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A certs.d root holding `files` under HOST:PORT/. */
+function certsRoot(name: string, host: string, files: Record<string, string>): string {
+  const root = join(dir, name);
+  mkdirSync(join(root, host), { recursive: true });
+  for (const [file, from] of Object.entries(files)) copyFileSync(join(dir, from), join(root, host, file));
+  return root;
+}
+
+async function list(reference: string, options: ClientOptions): Promise<{ tags?: string[]; error?: { code: string; message: string }; trace: string[] }> {
+  const trace: string[] = [];
+  const client = createClient({
+    retry: { attempts: 1 },
+    connectTimeoutMs: 5000,
+    certsDirectories: [join(dir, "no-certs.d")],
+    ...options,
+    onTrace: (event: TraceEvent) => {
+      if (event.type === "network") trace.push(event.message);
+    },
+  });
+  try {
+    return { tags: (await client.listTags(reference)).tags, trace };
+  } catch (error) {
+    if (!isRegtagsError(error)) throw error;
+    if (process.env["SHOW_NET_ERRORS"]) console.error(error.message);
+    return { error: { code: error.code, message: error.message }, trace };
+  } finally {
+    await client.close();
+  }
+}
+
+test("https through a CONNECT tunnel, the CA from HOST:PORT in a certs.d root", async () => {
+  proxyLog.length = 0;
+  const root = certsRoot("certs-a", `registry.test:${httpsPort}`, { "ca.crt": "ca.crt" });
+  const run = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: proxyUrl }, certsDirectories: [root] });
+  assert.deepEqual(run.tags, ["1.0", "2.0"], run.error?.message);
+  assert.deepEqual(proxyLog, [`CONNECT registry.test:${httpsPort}`]);
+  assert.ok(run.trace.includes(`route: https://registry.test:${httpsPort} via proxy ${proxyUrl} (HTTPS_PROXY)`), run.trace.join("\n"));
+  assert.ok(run.trace.some((line) => line.startsWith(`trust: registry.test:${httpsPort}: `) && line.includes(join(root, `registry.test:${httpsPort}`, "ca.crt"))), run.trace.join("\n"));
+});
+
+test("without the CA: a TLS error naming the certs.d path, --cert-dir and SSL_CERT_FILE before --tls-verify=false", async () => {
+  const run = await list(`registry.test:${httpsPort}/team/app`, { env: { https_proxy: proxyUrl } });
+  assert.equal(run.error?.code, "ERR_TLS");
+  const message = run.error!.message;
+  const order = [`/etc/containers/certs.d/registry.test:${httpsPort}/`, "--cert-dir", "SSL_CERT_FILE", "--tls-verify=false"].map((part) => message.indexOf(part));
+  assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), message);
+});
+
+test("SSL_CERT_FILE and --cert-dir (certDir) supply the CA", async () => {
+  const viaFile = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: proxyUrl, SSL_CERT_FILE: join(dir, "ca.crt") } });
+  assert.deepEqual(viaFile.tags, ["1.0", "2.0"], viaFile.error?.message);
+  const certDir = join(certsRoot("cert-dir", "x", { "ca.crt": "ca.crt" }), "x");
+  const viaDir = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: proxyUrl }, certDir });
+  assert.deepEqual(viaDir.tags, ["1.0", "2.0"], viaDir.error?.message);
+});
+
+test("proxy credentials: none, wrong, right (percent-decoded); the password never shows", async () => {
+  proxyLog.length = 0;
+  const certDir = join(dir, "cert-dir", "x");
+  const none = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: authProxyUrl }, certDir });
+  assert.equal(none.error?.code, "ERR_PROXY");
+  assert.match(none.error!.message, new RegExp(`proxy http://${authProxyUrl} requires proxy authentication \\(407\\)`));
+  const wrong = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: `http://alice:wrongpass@${authProxyUrl}` }, certDir });
+  assert.equal(wrong.error?.code, "ERR_PROXY");
+  assert.match(wrong.error!.message, /rejected the credentials \(407/);
+  assert.doesNotMatch(wrong.error!.message + wrong.trace.join("\n"), /wrongpass|alice/);
+  const right = await list(`registry.test:${httpsPort}/team/app`, { proxy: `http://alice:s3cr%40t@${authProxyUrl}`, certDir });
+  assert.deepEqual(right.tags, ["1.0", "2.0"], right.error?.message);
+  assert.doesNotMatch(right.trace.join("\n"), /s3cr|alice/);
+  assert.deepEqual(proxyLog, [`CONNECT registry.test:${httpsPort}`, `CONNECT registry.test:${httpsPort} (auth)`, `CONNECT registry.test:${httpsPort} (auth)`]);
+});
+
+test("CONNECT refused and an unreachable proxy: one line naming the proxy", async () => {
+  const refused = await list("registry.test:25/team/app", { env: { HTTPS_PROXY: proxyUrl } });
+  assert.equal(refused.error?.code, "ERR_PROXY");
+  assert.match(refused.error!.message, new RegExp(`the proxy ${proxyUrl} refused CONNECT to registry\\.test:25 \\(403\\)`));
+  const dead = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: `http://bob:hunter2@${deadProxyUrl.slice(7)}` } });
+  assert.equal(dead.error?.code, "ERR_NETWORK");
+  assert.match(dead.error!.message, new RegExp(`proxy ${deadProxyUrl} unreachable \\(connection refused\\)`));
+  assert.doesNotMatch(dead.error!.message, /hunter2|bob/);
+});
+
+test("plain http through the proxy in absolute form, with Proxy-Authorization", async () => {
+  proxyLog.length = 0;
+  const run = await list(`registry.test:${httpPort}/team/app`, { plainHttp: true, env: { http_proxy: `http://alice:s3cr%40t@${authProxyUrl}` } });
+  assert.deepEqual(run.tags, ["1.0", "2.0"], run.error?.message);
+  assert.deepEqual(proxyLog, [`GET http://registry.test:${httpPort}/v2/team/app/tags/list?n=1000 (auth)`]);
+  const refused = await list(`registry.test:${httpPort}/team/app`, { plainHttp: true, env: { HTTP_PROXY: authProxyUrl } });
+  assert.equal(refused.error?.code, "ERR_PROXY");
+  assert.match(refused.error!.message, /requires proxy authentication \(407\)/);
+});
+
+test("NO_PROXY bypasses the proxy (the name then does not resolve) and says which entry matched", async () => {
+  proxyLog.length = 0;
+  const run = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: proxyUrl, NO_PROXY: "example.com,.test" } });
+  assert.equal(run.error?.code, "ERR_NETWORK");
+  assert.match(run.error!.message, /host not found/);
+  assert.deepEqual(proxyLog, []);
+  assert.ok(run.trace.includes(`route: https://registry.test:${httpsPort} direct (NO_PROXY entry .test)`), run.trace.join("\n"));
+});
+
+test("a registry that requires a client certificate: the message says so; NAME.cert + NAME.key in certs.d answer it", async () => {
+  const host = `127.0.0.1:${mtlsPort}`;
+  const withCa = certsRoot("mtls-ca-only", host, { "ca.crt": "ca.crt" });
+  const missing = await list(`${host}/team/app`, { certsDirectories: [withCa] });
+  assert.equal(missing.error?.code, "ERR_TLS", missing.error?.message);
+  assert.match(missing.error!.message, /requires a client certificate/);
+  assert.match(missing.error!.message, new RegExp(`/etc/containers/certs\\.d/127\\.0\\.0\\.1:${mtlsPort}/`));
+  const root = certsRoot("mtls", host, { "ca.crt": "ca.crt", "client.cert": "client.cert", "client.key": "client.key" });
+  const run = await list(`${host}/team/app`, { certsDirectories: [join(dir, "elsewhere"), root] });
+  assert.deepEqual(run.tags, ["1.0", "2.0"], run.error?.message);
+  assert.ok(run.trace.some((line) => line.includes(`client certificate ${join(root, host, "client.cert")}`)), run.trace.join("\n"));
+  assert.ok(run.trace.includes(`route: https://${host} direct (loopback)`), run.trace.join("\n"));
+});
