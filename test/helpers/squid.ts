@@ -178,6 +178,8 @@ function squidConfig(dir: string, port: number, options: SquidOptions, user: str
     `cache_log ${file("cache.log")}`,
     "cache_store_log none",
     "buffered_logs off",
+    // Log whole URLs (the default strips the query, hiding `n=1000`).
+    "strip_query_terms off",
     "logfile_rotate 0",
     `coredump_dir ${dir}`,
     "cache deny all",

@@ -27,7 +27,7 @@ let squid: Squid;
 let authSquid: Squid;
 let refusingSquid: Squid;
 let work: { path: string; remove: () => Promise<void> };
-/** A containers-certs.d directory with the test CA: `--cert-dir` for every https case here. */
+/** A containers-certs.d directory with the test CA (`--cert-dir`; skopeo uses it too). */
 let certDir = "";
 /** `registry.test:PORT/team/app` on the TLS registry. */
 let tlsRef = "";
@@ -64,6 +64,14 @@ after(async () => {
   await Promise.all([tlsRegistry?.stop(), plainRegistry?.stop(), squid?.stop(), authSquid?.stop(), refusingSquid?.stop(), work?.remove(), ca?.remove()]);
 });
 
+/**
+ * How the proxy tests trust the registry's CA: SSL_CERT_FILE, so that they
+ * test the proxy alone (trust.test.ts tries every trust source).
+ */
+function trusted(env: Record<string, string> = {}): { env: Record<string, string> } {
+  return { env: { SSL_CERT_FILE: ca.caCert, ...env } };
+}
+
 /** Runs `fn` and returns what the proxy logged meanwhile. */
 async function logged<T>(proxy: Squid, fn: () => Promise<T>): Promise<{ result: T; entries: string[] }> {
   const before = (await proxy.entries()).length;
@@ -83,7 +91,7 @@ function assertOneLine(stderr: string): void {
 
 describe("https through the proxy", () => {
   test("without a proxy, registry.test does not resolve: the proxy-only name is a real test", async () => {
-    const { result: run, entries } = await logged(squid, () => runCli(["ls", "--cert-dir", certDir, tlsRef]));
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted()));
     assert.equal(run.code, 6, run.stderr);
     assert.match(run.stderr, /host not found|ENOTFOUND|EAI_AGAIN/);
     assert.deepEqual(entries, []);
@@ -97,20 +105,20 @@ describe("https through the proxy", () => {
   });
 
   test("https_proxy (lowercase) works the same", async () => {
-    const { result: run, entries } = await logged(squid, () => runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { https_proxy: squid.url } }));
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted({ https_proxy: squid.url })));
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(sortedLines(run.stdout), [...TAGS]);
     assertTunnelledOnly(entries, `registry.test:${tlsRegistry.port}`);
   });
 
   test("ALL_PROXY is the fallback for https targets", async () => {
-    const { result: run, entries } = await logged(squid, () => runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { ALL_PROXY: squid.url } }));
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted({ ALL_PROXY: squid.url })));
     assert.equal(run.code, 0, run.stderr);
     assertTunnelledOnly(entries, `registry.test:${tlsRegistry.port}`);
   });
 
   test("HTTP_PROXY alone does not apply to an https registry (Go/curl semantics)", async () => {
-    const { result: run, entries } = await logged(squid, () => runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { HTTP_PROXY: squid.url } }));
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted({ HTTP_PROXY: squid.url })));
     assert.equal(run.code, 6, run.stderr);
     assert.match(run.stderr, /host not found|ENOTFOUND|EAI_AGAIN/);
     assert.deepEqual(entries, []);
@@ -118,7 +126,7 @@ describe("https through the proxy", () => {
 
   test("--proxy URL works without any variable and overrides HTTPS_PROXY", async () => {
     const dead = `http://127.0.0.1:${await closedPort()}`;
-    const { result: run, entries } = await logged(squid, () => runCli(["ls", "--proxy", squid.url, "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: dead } }));
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", "--proxy", squid.url, tlsRef], trusted({ HTTPS_PROXY: dead })));
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(sortedLines(run.stdout), [...TAGS]);
     assertTunnelledOnly(entries, `registry.test:${tlsRegistry.port}`);
@@ -148,7 +156,7 @@ describe("https through the proxy", () => {
 describe("NO_PROXY bypasses the proxy", () => {
   for (const noProxy of ["registry.test", ".test", "*", "example.com,registry.test"]) {
     test(`NO_PROXY=${noProxy}: regtags goes direct, so registry.test does not resolve, and squid logs nothing`, async () => {
-      const { result: run, entries } = await logged(squid, () => runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: squid.url, NO_PROXY: noProxy } }));
+      const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted({ HTTPS_PROXY: squid.url, NO_PROXY: noProxy })));
       assert.equal(run.code, 6, run.stderr);
       assert.match(run.stderr, /host not found|ENOTFOUND|EAI_AGAIN/);
       assert.deepEqual(entries, []);
@@ -157,7 +165,7 @@ describe("NO_PROXY bypasses the proxy", () => {
 
   test("no_proxy (lowercase) and --no-proxy bypass it too", async () => {
     for (const extra of [{ env: { no_proxy: "registry.test" }, args: [] }, { env: {}, args: ["--no-proxy", "registry.test"] }]) {
-      const { result: run, entries } = await logged(squid, () => runCli(["ls", ...extra.args, "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: squid.url, ...extra.env } }));
+      const { result: run, entries } = await logged(squid, () => runCli(["ls", ...extra.args, tlsRef], trusted({ HTTPS_PROXY: squid.url, ...extra.env })));
       assert.equal(run.code, 6, run.stderr);
       assert.deepEqual(entries, []);
     }
@@ -165,7 +173,7 @@ describe("NO_PROXY bypasses the proxy", () => {
 
   test("an entry for another port or another domain does not match: the listing still goes through squid", async () => {
     for (const noProxy of [`registry.test:${tlsRegistry.port + 1}`, "other.test", "test.registry.test"]) {
-      const { result: run, entries } = await logged(squid, () => runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: squid.url, NO_PROXY: noProxy } }));
+      const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted({ HTTPS_PROXY: squid.url, NO_PROXY: noProxy })));
       assert.equal(run.code, 0, `NO_PROXY=${noProxy}: ${run.stderr}`);
       assertTunnelledOnly(entries, `registry.test:${tlsRegistry.port}`);
     }
@@ -188,7 +196,7 @@ describe("NO_PROXY bypasses the proxy", () => {
 
   test("loopback is never proxied: 127.0.0.1:PORT lists directly with HTTPS_PROXY set, and --debug says why", async () => {
     const ref = `127.0.0.1:${tlsRegistry.port}/${REPOSITORY}`;
-    const { result: run, entries } = await logged(squid, () => runCli(["ls", "--debug", "--cert-dir", certDir, ref], { env: { HTTPS_PROXY: squid.url } }));
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", "--debug", ref], trusted({ HTTPS_PROXY: squid.url })));
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(sortedLines(run.stdout), [...TAGS]);
     assert.deepEqual(entries, []);
@@ -215,7 +223,7 @@ describe("plain http through HTTP_PROXY", () => {
 describe("proxy credentials", () => {
   test("right credentials in the proxy URL: the listing succeeds and squid logs the proxy user", async () => {
     const before = (await authSquid.entries()).length;
-    const run = await runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: authSquid.urlWithCredentials(PROXY_USER, PROXY_PASSWORD) } });
+    const run = await runCli(["ls", tlsRef], trusted({ HTTPS_PROXY: authSquid.urlWithCredentials(PROXY_USER, PROXY_PASSWORD) }));
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(sortedLines(run.stdout), [...TAGS]);
     const entries = await authSquid.entriesSince(before);
@@ -224,7 +232,7 @@ describe("proxy credentials", () => {
   });
 
   test("a wrong password: exit 6, one line naming the proxy (no credentials) and 407, password never shown", async () => {
-    const run = await runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: authSquid.urlWithCredentials(PROXY_USER, "wrong-password-xyz") } });
+    const run = await runCli(["ls", tlsRef], trusted({ HTTPS_PROXY: authSquid.urlWithCredentials(PROXY_USER, "wrong-password-xyz") }));
     assert.equal(run.code, 6, run.stderr);
     assertOneLine(run.stderr);
     assert.match(run.stderr, /proxy/i);
@@ -234,7 +242,7 @@ describe("proxy credentials", () => {
   });
 
   test("no credentials for a proxy that wants them: exit 6 with 407 / proxy authentication", async () => {
-    const run = await runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: authSquid.url } });
+    const run = await runCli(["ls", tlsRef], trusted({ HTTPS_PROXY: authSquid.url }));
     assert.equal(run.code, 6, run.stderr);
     assertOneLine(run.stderr);
     assert.match(run.stderr, /407|proxy authentication/i);
@@ -242,7 +250,7 @@ describe("proxy credentials", () => {
   });
 
   test("--debug shows the route as 'via proxy http://127.0.0.1:PORT' and never the proxy password", async () => {
-    const run = await runCli(["ls", "--debug", "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: authSquid.urlWithCredentials(PROXY_USER, PROXY_PASSWORD) } });
+    const run = await runCli(["ls", "--debug", tlsRef], trusted({ HTTPS_PROXY: authSquid.urlWithCredentials(PROXY_USER, PROXY_PASSWORD) }));
     assert.equal(run.code, 0, run.stderr);
     assert.ok(run.stderr.includes(`via proxy ${authSquid.url}`), run.stderr);
     const encoded = Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString("base64");
@@ -255,7 +263,7 @@ describe("proxy credentials", () => {
 describe("proxy failures", () => {
   test("an unreachable proxy: exit 6, one line naming the proxy", async () => {
     const dead = `http://127.0.0.1:${await closedPort()}`;
-    const run = await runCli(["ls", "--cert-dir", certDir, "--retry-attempts", "1", tlsRef], { env: { HTTPS_PROXY: dead } });
+    const run = await runCli(["ls", "--retry-attempts", "1", tlsRef], trusted({ HTTPS_PROXY: dead }));
     assert.equal(run.code, 6, run.stderr);
     assertOneLine(run.stderr);
     assert.match(run.stderr, /proxy/i);
@@ -263,7 +271,7 @@ describe("proxy failures", () => {
   });
 
   test("a proxy that refuses the tunnel: exit 6, one line saying CONNECT was refused by the proxy", async () => {
-    const { result: run, entries } = await logged(refusingSquid, () => runCli(["ls", "--cert-dir", certDir, tlsRef], { env: { HTTPS_PROXY: refusingSquid.url } }));
+    const { result: run, entries } = await logged(refusingSquid, () => runCli(["ls", tlsRef], trusted({ HTTPS_PROXY: refusingSquid.url })));
     assert.equal(run.code, 6, run.stderr);
     assertOneLine(run.stderr);
     assert.match(run.stderr, /CONNECT/);
