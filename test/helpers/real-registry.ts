@@ -64,6 +64,13 @@ export interface RealRegistryOptions {
   tokenLifetimeSeconds?: number;
   /** Repositories that anonymous users may pull (token mode). Default: everything except names starting with "private/". */
   isPublic?: (repository: string) => boolean;
+  /**
+   * Token mode: the host name the realm URL gives for the token server
+   * (listening on 127.0.0.1), e.g. a name only a proxy resolves. Default 127.0.0.1.
+   */
+  tokenRealmHost?: string;
+  /** Variables for the skopeo that pushImage runs, e.g. HTTP_PROXY when the realm names a proxy-only host. */
+  pushEnv?: Record<string, string>;
   /** Serve https instead of http (`http.tls`); see {@link RegistryTlsOptions}. */
   tls?: RegistryTlsOptions;
 }
@@ -472,7 +479,7 @@ export async function startRealRegistry(options: RealRegistryOptions): Promise<R
       auth.push(
         "auth:",
         "  token:",
-        `    realm: ${yamlString(tokenServer.realm)}`,
+        `    realm: ${yamlString(options.tokenRealmHost === undefined ? tokenServer.realm : tokenServer.realm.replace("//127.0.0.1:", `//${options.tokenRealmHost}:`))}`,
         `    service: ${yamlString(TOKEN_SERVICE)}`,
         `    issuer: ${yamlString(TOKEN_ISSUER)}`,
         `    rootcertbundle: ${yamlString(bundlePath)}`,
@@ -502,7 +509,7 @@ export async function startRealRegistry(options: RealRegistryOptions): Promise<R
     const child: LiveChild = { registry: started, watchdog: undefined, tempDir };
     if (started.pid !== undefined) child.watchdog = spawnWatchdog(started.pid, tempDir);
     live.add(child);
-    return makeRegistry({ child, port, scheme, storageDir, users, creds, tokenServer, tls: options.tls });
+    return makeRegistry({ child, port, scheme, storageDir, users, creds, tokenServer, tls: options.tls, pushEnv: options.pushEnv });
   } catch (error) {
     await tokenServer?.close();
     await rm(tempDir, { recursive: true, force: true });
@@ -519,8 +526,9 @@ function makeRegistry(init: {
   creds: string | undefined;
   tokenServer: TokenServer | undefined;
   tls: RegistryTlsOptions | undefined;
+  pushEnv: Record<string, string> | undefined;
 }): RealRegistry {
-  const { child, port, scheme, storageDir, users, creds, tokenServer, tls } = init;
+  const { child, port, scheme, storageDir, users, creds, tokenServer, tls, pushEnv } = init;
   const host = `127.0.0.1:${port}`;
   const lastDigest = new Map<string, string>();
   let pushCount = 0;
@@ -575,6 +583,7 @@ function makeRegistry(init: {
           digestFile,
           ...(creds !== undefined ? { creds } : {}),
           ...(certDir !== undefined ? { certDir } : {}),
+          ...(pushEnv !== undefined ? { env: pushEnv } : {}),
         });
         const digest = (await readFile(digestFile, "utf8")).trim();
         if (digest !== image.manifestDigest) {

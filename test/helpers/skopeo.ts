@@ -130,5 +130,6 @@ export async function skopeoCopyFromOciLayout(
       `docker://${registryHost}/${repository}:${tag}`,
     ],
     opts.timeoutMs,
+    opts.env,
   );
 }

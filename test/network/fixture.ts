@@ -18,9 +18,14 @@ export const PROXY_USER = "proxyuser";
 export const PROXY_PASSWORD = "pr0xy-S3cret-never-printed";
 
 /** A registry over TLS with the test CA's server certificate, holding {@link REPOSITORY}:{@link TAGS}. */
-export async function startTlsRegistry(ca: TestCa, options: { requireClientCertificate?: boolean; auth?: "none" | "htpasswd" } = {}): Promise<RealRegistry> {
+export async function startTlsRegistry(
+  ca: TestCa,
+  options: { requireClientCertificate?: boolean; auth?: "none" | "htpasswd" | "token"; tokenRealmHost?: string; pushEnv?: Record<string, string> } = {},
+): Promise<RealRegistry> {
   const registry = await startRealRegistry({
     auth: options.auth ?? "none",
+    ...(options.tokenRealmHost !== undefined ? { tokenRealmHost: options.tokenRealmHost } : {}),
+    ...(options.pushEnv !== undefined ? { pushEnv: options.pushEnv } : {}),
     tls: {
       certificate: ca.serverCert,
       key: ca.serverKey,

@@ -26,6 +26,8 @@ let plainRegistry: RealRegistry;
 let squid: Squid;
 let authSquid: Squid;
 let refusingSquid: Squid;
+/** Token auth, its realm at `http://registry.test:TOKENPORT/token`: only squid can reach it too. */
+let tokenRegistry: RealRegistry;
 let work: { path: string; remove: () => Promise<void> };
 /** A containers-certs.d directory with the test CA (`--cert-dir`; skopeo uses it too). */
 let certDir = "";
@@ -55,13 +57,14 @@ before(async () => {
   ]);
   await plainRegistry.pushImage(REPOSITORY, TAGS[0]);
   await plainRegistry.addTags(REPOSITORY, TAGS.slice(1));
+  tokenRegistry = await startTlsRegistry(ca, { auth: "token", tokenRealmHost: "registry.test", pushEnv: { HTTP_PROXY: squid.url, NO_PROXY: "", no_proxy: "" } });
   certDir = join(work.path, "certs");
   await ca.writeCertsDir(certDir, { ca: true });
   tlsRef = `registry.test:${tlsRegistry.port}/${REPOSITORY}`;
   plainRef = `registry.test:${plainRegistry.port}/${REPOSITORY}`;
 });
 after(async () => {
-  await Promise.all([tlsRegistry?.stop(), plainRegistry?.stop(), squid?.stop(), authSquid?.stop(), refusingSquid?.stop(), work?.remove(), ca?.remove()]);
+  await Promise.all([tlsRegistry?.stop(), plainRegistry?.stop(), tokenRegistry?.stop(), squid?.stop(), authSquid?.stop(), refusingSquid?.stop(), work?.remove(), ca?.remove()]);
 });
 
 /**
@@ -139,6 +142,16 @@ describe("https through the proxy", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(sortedLines(run.stdout), [...TAGS]);
     assertTunnelledOnly(entries, `registry.test:${tlsRegistry.port}`);
+  });
+
+  test("the token realm goes through the proxy too: GET http://registry.test:TOKENPORT/token in absolute form, the registry through CONNECT", async () => {
+    const ref = `registry.test:${tokenRegistry.port}/${REPOSITORY}`;
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", ref], trusted({ HTTPS_PROXY: squid.url, HTTP_PROXY: squid.url })));
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(sortedLines(run.stdout), [...TAGS]);
+    const realm = new URL(tokenRegistry.tokenServer!.realm);
+    assert.ok(entries.some((e) => e.startsWith(`GET http://registry.test:${realm.port}/token?`) && e.endsWith(" 200")), entries.join(" | "));
+    assert.ok(entries.includes(`CONNECT registry.test:${tokenRegistry.port} 200`), entries.join(" | "));
   });
 
   test("skopeo (list-tags --cert-dir, HTTPS_PROXY) lists the same tags as regtags on the same setup", async () => {
