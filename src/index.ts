@@ -49,6 +49,9 @@ export type {
   EnvCredentialRule,
 } from "./credentials/index.js";
 export type { TraceEvent, TraceListener } from "./transport/trace.js";
+export { checkProxyUrl, explainNetwork, formatNetworkReport } from "./network/explain.js";
+export type { NetworkReport } from "./network/explain.js";
+export type { NetworkOptions, TlsMaterial } from "./network/types.js";
 export type { RetryOptions } from "./transport/retry.js";
 export type { RateLimitOptions } from "./transport/rate-limit.js";
 export { BUILTIN_PROFILES, findProfile } from "./profiles/profiles.js";

@@ -9,14 +9,18 @@ import {
   AbortedError,
   createCredentialResolver,
   explainCredentials,
+  explainNetwork,
   formatCredentialReport,
+  formatNetworkReport,
   parseReference,
   UsageError,
   type CredentialReport,
   type CredentialResolver,
   type ExplicitCredential,
 } from "../index.js";
+import { loadConfig } from "./config.js";
 import { EXIT_CODES } from "./exit-codes.js";
+import { NETWORK_FLAGS, NETWORK_FLAGS_HELP, networkClientOptions } from "./network-flags.js";
 import { writeOut } from "./output.js";
 
 /** parseArgs options of the credential flags. */
@@ -94,11 +98,15 @@ export function createCliResolver(values: CredentialFlagValues, explicit: Explic
 const AUTH_HELP = `Usage: regtags auth which [options] REF
 
 Says which source supplies the credentials for REF's registry, and why every
-other source does not. Secrets are never printed.
+other source does not; then how requests to it would go (direct, or through
+which proxy) and which CA files, certificate directories and client
+certificate apply. Secrets and certificate contents are never printed.
 
 Options:
 ${CREDENTIAL_FLAGS_HELP}
-  --json                 print the report as JSON
+${NETWORK_FLAGS_HELP}
+  --config FILE          config file (its "proxy", "noProxy", "certDir")
+  --json                 print the report as JSON (the network part under "network")
 `;
 
 /** `regtags auth which REF`. */
@@ -117,7 +125,7 @@ export async function runAuth(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: { ...CREDENTIAL_FLAGS, json: { type: "boolean" }, debug: { type: "boolean" } },
+    options: { ...CREDENTIAL_FLAGS, ...NETWORK_FLAGS, config: { type: "string" }, json: { type: "boolean" }, debug: { type: "boolean" } },
   });
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? "auth which needs an image reference, e.g. regtags auth which ghcr.io/owner/image" : `auth which takes one reference, got ${positionals.length}`);
@@ -130,7 +138,11 @@ export async function runAuth(argv: string[]): Promise<number> {
     authFile: values.authfile,
     env: process.env,
   });
-  await writeOut(values.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatCredentialReport(report)}\n`);
+  const network = await explainNetwork(reference.registry, { ...(await networkClientOptions(values, loadConfig(values.config))), env: process.env });
+  await writeOut(
+    values.json === true ? `${JSON.stringify({ ...report, network }, null, 2)}\n` : `${formatCredentialReport(report)}\n${await formatNetworkReport(network)}\n`,
+  );
+  if (network.error !== undefined) process.stderr.write(`regtags: ${network.error}\n`);
   if (report.error !== undefined) {
     process.stderr.write(`regtags: ${report.error}\n`);
     return EXIT_CODES.ERR_CREDENTIALS;

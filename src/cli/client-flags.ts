@@ -8,11 +8,13 @@ import type { ClientOptions, LearnedHints } from "../index.js";
 import { describeHints, hintsFromProfile, readSavedProfileSync, UsageError } from "../index.js";
 import { CREDENTIAL_FLAGS, createCliResolver, readExplicitCredential, type CredentialFlagValues } from "./auth.js";
 import { loadConfig } from "./config.js";
+import { NETWORK_FLAGS, networkClientOptions, type NetworkFlagValues } from "./network-flags.js";
 import { notePartialList } from "./exit-codes.js";
 import { createTracePrinter } from "./output.js";
 
 export const CLIENT_FLAGS = {
   ...CREDENTIAL_FLAGS,
+  ...NETWORK_FLAGS,
   "plain-http": { type: "boolean" },
   "tls-verify": { type: "string" },
   "allow-insecure-realm": { type: "boolean" },
@@ -31,7 +33,7 @@ export const CLIENT_FLAGS = {
   debug: { type: "boolean" },
 } as const;
 
-export interface ClientFlagValues extends CredentialFlagValues {
+export interface ClientFlagValues extends CredentialFlagValues, NetworkFlagValues {
   "plain-http"?: boolean;
   "tls-verify"?: string;
   "allow-insecure-realm"?: boolean;
@@ -80,6 +82,7 @@ export async function buildClientOptions(values: ClientFlagValues, registry: str
     tlsVerify: parseBooleanFlag("--tls-verify", values["tls-verify"]) ?? config.tlsVerify ?? true,
     allowInsecureRealm: values["allow-insecure-realm"] ?? false,
     onTrace: createTracePrinter(values.debug === true),
+    ...(await networkClientOptions(values, config)),
   };
   // Explicit flags, then --authfile / REGISTRY_AUTH_FILE, then the default files, helpers and CI tokens.
   const explicit = await readExplicitCredential(values, registry);

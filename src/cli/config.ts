@@ -14,6 +14,12 @@ export interface CliConfig {
   endpoints: Record<string, string>;
   plainHttp?: boolean;
   tlsVerify?: boolean;
+  /** As `--proxy URL`. */
+  proxy?: string;
+  /** As `--no-proxy LIST`. */
+  noProxy?: string;
+  /** As `--cert-dir DIR`. */
+  certDir?: string;
 }
 
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -56,6 +62,12 @@ export function parseConfig(text: string, path: string): CliConfig {
     const value = record[key];
     if (value === undefined) continue;
     if (typeof value !== "boolean") throw new UsageError(`config file ${path}: "${key}" must be true or false`);
+    config[key] = value;
+  }
+  for (const key of ["proxy", "noProxy", "certDir"] as const) {
+    const value = record[key];
+    if (value === undefined) continue;
+    if (typeof value !== "string") throw new UsageError(`config file ${path}: "${key}" must be a string`);
     config[key] = value;
   }
   return config;

