@@ -124,20 +124,14 @@ function findFreePort(): Promise<number> {
   });
 }
 
-function isListening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1");
-    socket.setTimeout(500);
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-    socket.once("timeout", () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
+/**
+ * Whether squid says it accepts connections on `port` (cache.log). Read from
+ * the log rather than by connecting: a probe connection would be logged as
+ * a transaction that ended before its headers.
+ */
+async function isListening(dir: string, port: number): Promise<boolean> {
+  const cacheLog = await readFile(join(dir, "cache.log"), "utf8").catch(() => "");
+  return cacheLog.includes(`Accepting HTTP Socket connections at`) && cacheLog.includes(`local=127.0.0.1:${port} `);
 }
 
 /**
@@ -252,7 +246,7 @@ export async function startSquid(options: SquidOptions = {}): Promise<Squid> {
       const deadline = Date.now() + READY_TIMEOUT_MS;
       let ready = false;
       while (Date.now() < deadline && spawnError === undefined && child.exitCode === null && child.signalCode === null) {
-        if (await isListening(port)) {
+        if (await isListening(dir, port)) {
           ready = true;
           break;
         }
@@ -293,7 +287,8 @@ function makeSquid(child: ChildProcess, dir: string, port: number): Squid {
   const settle = async (): Promise<void> => {
     const sentinel = `${SENTINEL_PREFIX}${++sentinels}`;
     await new Promise<void>((resolve) => {
-      const socket = connect(port, "127.0.0.1", () => socket.end(`GET ${sentinel} HTTP/1.1\r\nHost: registry.test:1\r\nConnection: close\r\n\r\n`));
+      // write, not end: a half-closed client makes squid abort the request.
+      const socket = connect(port, "127.0.0.1", () => socket.write(`GET ${sentinel} HTTP/1.1\r\nHost: registry.test:1\r\nConnection: close\r\n\r\n`));
       socket.setTimeout(5_000, () => socket.destroy());
       socket.on("data", () => {});
       socket.once("close", () => resolve());
