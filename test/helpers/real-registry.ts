@@ -23,12 +23,12 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpsRequest } from "node:https";
-import { createServer } from "node:net";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
+import { findFreePort } from "./free-port.js";
 import { writeOciImageLayout } from "./oci-image.js";
 import { skopeoCopyFromOciLayout } from "./skopeo.js";
 import { createTokenSigner, startTokenServer } from "./token-server.js";
@@ -291,18 +291,6 @@ async function writeTagLinks(tagsDir: string, tags: readonly string[], hex: stri
 
 // ---------------------------------------------------------------------------
 // Processes.
-
-/** A port that was free a moment ago (bind 127.0.0.1:0, read it, close). */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function htpasswdEntry(user: string, password: string): Promise<string> {
   try {

@@ -9,15 +9,16 @@
  *
  * Lifetime: `stop()` ends squid (SIGTERM, SIGKILL after 3 s) and removes the
  * temp dir; a process `exit` kills any squid still running. Imports only
- * `node:` modules.
+ * `node:` modules and free-port.ts.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import { chmod, chown, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { connect, createServer, type AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
+import { findFreePort } from "./free-port.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -110,18 +111,6 @@ function findSquid(): string {
   } catch {
     throw new Error("squid is not installed (apt-get install -y squid); the proxy tests need it");
   }
-}
-
-/** A port that was free a moment ago. */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -11,8 +11,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
-import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
+import { findFreePort } from "../helpers/free-port.js";
 import { startRealRegistry, type RealRegistry } from "../helpers/real-registry.js";
 import { runCli } from "../helpers/run-cli.js";
 import { skopeoListTags } from "../helpers/skopeo.js";
@@ -35,15 +35,6 @@ let certDir = "";
 let tlsRef = "";
 /** `registry.test:PORT/team/app` on the plain-http registry. */
 let plainRef = "";
-
-/** A port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 before(async () => {
   ca = await createTestCa();
@@ -128,7 +119,7 @@ describe("https through the proxy", () => {
   });
 
   test("--proxy URL works without any variable and overrides HTTPS_PROXY", async () => {
-    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const dead = `http://127.0.0.1:${await findFreePort()}`;
     const { result: run, entries } = await logged(squid, () => runCli(["ls", "--proxy", squid.url, tlsRef], trusted({ HTTPS_PROXY: dead })));
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(sortedLines(run.stdout), [...TAGS]);
@@ -275,7 +266,7 @@ describe("proxy credentials", () => {
 
 describe("proxy failures", () => {
   test("an unreachable proxy: exit 6, one line naming the proxy", async () => {
-    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const dead = `http://127.0.0.1:${await findFreePort()}`;
     const run = await runCli(["ls", "--retry-attempts", "1", tlsRef], trusted({ HTTPS_PROXY: dead }));
     assert.equal(run.code, 6, run.stderr);
     assertOneLine(run.stderr);
