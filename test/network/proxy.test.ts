@@ -183,7 +183,7 @@ describe("NO_PROXY bypasses the proxy", () => {
     }
   });
 
-  test("a name the client can resolve: 0.0.0.0:PORT goes through squid without NO_PROXY, and direct (squid silent) with NO_PROXY=0.0.0.0 or a CIDR", async () => {
+  test("a name the client can resolve: 0.0.0.0:PORT goes through squid without NO_PROXY, and direct (squid silent, --debug naming the entry) with NO_PROXY=0.0.0.0 or a CIDR", async () => {
     // 0.0.0.0 reaches this machine's listeners on Linux but is not a loopback
     // address, so no rule but NO_PROXY keeps it from the proxy (Go's httpproxy).
     const ref = `0.0.0.0:${plainRegistry.port}/${REPOSITORY}`;
@@ -191,10 +191,12 @@ describe("NO_PROXY bypasses the proxy", () => {
     assert.equal(proxied.result.code, 0, proxied.result.stderr);
     assert.ok(proxied.entries.length > 0 && proxied.entries.every((e) => e.startsWith(`GET http://0.0.0.0:${plainRegistry.port}/v2/`)), proxied.entries.join(" | "));
     for (const noProxy of ["0.0.0.0", "0.0.0.0/8"]) {
-      const direct = await logged(squid, () => runCli(["ls", "--plain-http", ref], { env: { HTTP_PROXY: squid.url, NO_PROXY: noProxy } }));
+      const direct = await logged(squid, () => runCli(["ls", "--debug", "--plain-http", ref], { env: { HTTP_PROXY: squid.url, NO_PROXY: noProxy } }));
       assert.equal(direct.result.code, 0, `NO_PROXY=${noProxy}: ${direct.result.stderr}`);
       assert.deepEqual(sortedLines(direct.result.stdout), [...TAGS]);
       assert.deepEqual(direct.entries, [], `NO_PROXY=${noProxy}`);
+      // --debug says the request went direct and which entry matched.
+      assert.ok(direct.result.stderr.includes(`direct (NO_PROXY entry ${noProxy})`), direct.result.stderr);
     }
   });
 
