@@ -12,6 +12,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { findFreePort } from "../helpers/free-port.js";
 import { startRealRegistry, type RealRegistry } from "../helpers/real-registry.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -28,6 +29,8 @@ let authSquid: Squid;
 let refusingSquid: Squid;
 /** Token auth, its realm at `http://registry.test:TOKENPORT/token`: only squid can reach it too. */
 let tokenRegistry: RealRegistry;
+/** Emulated Docker Hub (registry and tags API on one port), for the vendor API through the proxy. */
+let emulator: Emulator;
 let work: { path: string; remove: () => Promise<void> };
 /** A containers-certs.d directory with the test CA (`--cert-dir`; skopeo uses it too). */
 let certDir = "";
@@ -46,6 +49,7 @@ before(async () => {
     startSquid({ refuseConnect: true }),
     tempDir("proxy-test"),
   ]);
+  emulator = await startEmulator({ profiles: ["dockerhub"] });
   await plainRegistry.pushImage(REPOSITORY, TAGS[0]);
   await plainRegistry.addTags(REPOSITORY, TAGS.slice(1));
   tokenRegistry = await startTlsRegistry(ca, { auth: "token", tokenRealmHost: "registry.test", pushEnv: { HTTP_PROXY: squid.url, NO_PROXY: "", no_proxy: "" } });
@@ -55,7 +59,7 @@ before(async () => {
   plainRef = `registry.test:${plainRegistry.port}/${REPOSITORY}`;
 });
 after(async () => {
-  await Promise.all([tlsRegistry?.stop(), plainRegistry?.stop(), tokenRegistry?.stop(), squid?.stop(), authSquid?.stop(), refusingSquid?.stop(), work?.remove(), ca?.remove()]);
+  await Promise.all([emulator?.close(), tlsRegistry?.stop(), plainRegistry?.stop(), tokenRegistry?.stop(), squid?.stop(), authSquid?.stop(), refusingSquid?.stop(), work?.remove(), ca?.remove()]);
 });
 
 /**
@@ -223,6 +227,16 @@ describe("plain http through HTTP_PROXY", () => {
     const { result: run, entries } = await logged(squid, () => runCli(["ls", "--plain-http", plainRef], { env: { http_proxy: squid.url } }));
     assert.equal(run.code, 0, run.stderr);
     assert.ok(entries.some((e) => e.startsWith(`GET http://registry.test:${plainRegistry.port}/v2/${REPOSITORY}/tags/list`)), entries.join(" | "));
+  });
+
+  test("a vendor API goes through the proxy too: --details asks Docker Hub's tags API at registry.test in absolute form", async () => {
+    const hub = `http://registry.test:${new URL(emulator.get("dockerhub").url).port}`;
+    const args = ["ls", "--details", "--endpoint", `docker.io=${hub}`, "--endpoint", `hub.docker.com=${hub}`, "ubuntu"];
+    const { result: run, entries } = await logged(squid, () => runCli(args, { env: { HTTP_PROXY: squid.url } }));
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(!run.stderr.includes("warning"), run.stderr);
+    assert.ok(entries.some((e) => e.startsWith(`GET ${hub}/v2/namespaces/library/repositories/ubuntu/tags`) && e.endsWith(" 200")), entries.join(" | "));
+    assert.ok(entries.some((e) => e.startsWith(`GET ${hub}/v2/library/ubuntu/tags/list`)), entries.join(" | "));
   });
 });
 
