@@ -213,7 +213,11 @@ async function openTunnel(proxy: ProxyEndpoint, target: string, deadline: Deadli
       }
       socket.destroy();
       if (status === "407") reject(proxyAuthError(proxy, authorization !== undefined));
-      else reject(new NetworkError("ERR_PROXY", `the proxy ${redactProxyUrl(proxy.url)} refused CONNECT to ${target} (${status ?? "not HTTP"}); check that the proxy allows this host and port`, { systemCode: `PROXY_${status ?? "BAD"}` }));
+      else {
+        // squid answers 503 when the target refuses and 500 when its name does not resolve; 403 is its access rules.
+        const hint = status !== undefined && status.startsWith("5") ? "the proxy could not reach it (unknown name, or nothing listening there)" : "check that the proxy allows this host and port";
+        reject(new NetworkError("ERR_PROXY", `the proxy ${redactProxyUrl(proxy.url)} refused CONNECT to ${target} (${status ?? "not HTTP"}); ${hint}`, { systemCode: `PROXY_${status ?? "BAD"}` }));
+      }
     };
     socket.on("data", onData);
     socket.once("error", onError);

@@ -200,8 +200,10 @@ async function readGlobalTrust(env: Readonly<Record<string, string | undefined>>
   };
   // Node read NODE_EXTRA_CA_CERTS at start into its default store; adding a
   // CA to a context copies the bundled roots only, so it is added again here.
-  const nodeExtra = new Set([process.env["NODE_EXTRA_CA_CERTS"], env["NODE_EXTRA_CA_CERTS"]].filter((path): path is string => path !== undefined && path !== ""));
-  for (const path of nodeExtra) {
+  // Node reads it from the process's own environment only, once at start.
+  const nodeExtra = process.env["NODE_EXTRA_CA_CERTS"];
+  if (nodeExtra !== undefined && nodeExtra !== "") {
+    const path = nodeExtra;
     const text = await readOnce(path, BUNDLE_CAP_BYTES);
     if (text !== undefined) add(splitPem(text));
     sources.push(`${path} (NODE_EXTRA_CA_CERTS)`);

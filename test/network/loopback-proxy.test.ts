@@ -17,6 +17,7 @@ import { connect, createServer as createNetServer, type Server, type Socket } fr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, isRegtagsError, type ClientOptions, type TraceEvent } from "../../src/index.js";
+import { NOWHERE, runCli } from "../helpers/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "regtags-net-"));
 const servers: { close(): unknown }[] = [];
@@ -230,4 +231,60 @@ test("a registry that requires a client certificate: the message says so; NAME.c
   assert.deepEqual(run.tags, ["1.0", "2.0"], run.error?.message);
   assert.ok(run.trace.some((line) => line.includes(`client certificate ${join(root, host, "client.cert")}`)), run.trace.join("\n"));
   assert.ok(run.trace.includes(`route: https://${host} direct (loopback)`), run.trace.join("\n"));
+});
+
+test("CLI: --debug shows the route and the trust, never the proxy password; exit 6 on a proxy failure", async () => {
+  const certDir = join(certsRoot("cli-cert-dir", "x", { "ca.crt": "ca.crt" }), "x");
+  const ok = await runCli(["ls", "--debug", "--cert-dir", certDir, `registry.test:${httpsPort}/team/app`], { env: { HTTPS_PROXY: `http://alice:s3cr%40t@${authProxyUrl}` } });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout, "1.0\n2.0\n");
+  assert.match(ok.stderr, new RegExp(`route: https://registry\\.test:${httpsPort} via proxy http://${authProxyUrl} \\(HTTPS_PROXY\\)`));
+  assert.match(ok.stderr, new RegExp(`trust: registry\\.test:${httpsPort}: .*${join(certDir, "ca.crt")}`));
+  assert.doesNotMatch(ok.stderr, /s3cr|alice/);
+  const wrong = await runCli(["ls", "--debug", "--cert-dir", certDir, `registry.test:${httpsPort}/team/app`], { env: { HTTPS_PROXY: `http://alice:hunter2@${authProxyUrl}` } });
+  assert.equal(wrong.code, 6, wrong.stderr);
+  assert.match(wrong.stderr, /rejected the credentials \(407/);
+  assert.doesNotMatch(wrong.stderr, /hunter2/);
+});
+
+test("CLI: --proxy and --no-proxy override the variables; the config file's keys work too; a bad --proxy is a usage error that does not echo it", async () => {
+  proxyLog.length = 0;
+  const certDir = join(dir, "cli-cert-dir", "x");
+  const viaFlag = await runCli(["ls", "--proxy", proxyUrl, "--cert-dir", certDir, `registry.test:${httpsPort}/team/app`], { env: { HTTPS_PROXY: deadProxyUrl } });
+  assert.equal(viaFlag.code, 0, viaFlag.stderr);
+  assert.deepEqual(proxyLog, [`CONNECT registry.test:${httpsPort}`]);
+  const bypassed = await runCli(["ls", "--debug", "--retry-attempts", "1", "--no-proxy", "registry.test", `registry.test:${httpsPort}/team/app`], { env: { HTTPS_PROXY: proxyUrl, NO_PROXY: "" } });
+  assert.equal(bypassed.code, 6);
+  assert.match(bypassed.stderr, /direct \(--no-proxy entry registry\.test\)/);
+  const config = join(dir, "config.json");
+  writeFileSync(config, JSON.stringify({ proxy: proxyUrl, certDir }));
+  const viaConfig = await runCli(["ls", "--config", config, `registry.test:${httpsPort}/team/app`]);
+  assert.equal(viaConfig.code, 0, viaConfig.stderr);
+  const bad = await runCli(["ls", "--proxy", "socks5://bob:hunter2@proxy:1080", "registry.test/team/app"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--proxy: proxy scheme socks5 is not supported/);
+  assert.doesNotMatch(bad.stderr, /hunter2/);
+  const missing = await runCli(["ls", "--cert-dir", join(dir, "nope"), "registry.test/team/app"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--cert-dir .* is not a directory/);
+});
+
+test("CLI: auth which names the proxy (without credentials), the certificate directories and the client certificate", async () => {
+  const host = `registry.test:${mtlsPort}`;
+  const root = certsRoot("which", host, { "ca.crt": "ca.crt", "client.cert": "client.cert", "client.key": "client.key" });
+  const certDir = join(root, host);
+  const run = await runCli(["auth", "which", "--no-creds", "--cert-dir", certDir, `${host}/team/app`], { env: { HTTPS_PROXY: `http://alice:hunter2@${authProxyUrl}` } });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, new RegExp(`network: https://${host} via proxy http://${authProxyUrl} \\(HTTPS_PROXY\\)`));
+  assert.match(run.stdout, new RegExp(`read +${certDir}/`));
+  assert.match(run.stdout, new RegExp(`client certificate: ${join(certDir, "client.cert")} \\+ ${join(certDir, "client.key")}`));
+  assert.doesNotMatch(run.stdout + run.stderr, /hunter2|alice/);
+  const json = await runCli(["auth", "which", "--json", "--no-creds", "--no-proxy", "registry.test", `${host}/team/app`], { env: { HTTPS_PROXY: proxyUrl } });
+  assert.equal(json.code, 0, json.stderr);
+  const network = (JSON.parse(json.stdout) as { network: { route: string; certificateDirectories: { path: string }[] } }).network;
+  assert.equal(network.route, "direct (--no-proxy entry registry.test)");
+  assert.deepEqual(
+    network.certificateDirectories.map((d) => d.path),
+    ["/etc/containers/certs.d", `${NOWHERE}/.config/containers/certs.d`, "/etc/docker/certs.d"].map((r) => `${r}/${host}`),
+  );
 });
