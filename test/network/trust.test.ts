@@ -11,8 +11,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { access, constants, copyFile, mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { access, constants, copyFile, mkdir, rm, rmdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { RealRegistry } from "../helpers/real-registry.js";
 import { runCli } from "../helpers/run-cli.js";
 import { skopeoListTags } from "../helpers/skopeo.js";
@@ -27,6 +27,8 @@ let squid: Squid;
 let work: { path: string; remove: () => Promise<void> };
 /** System-wide certs.d directories this file created; removed in `after` whatever happens. */
 const systemDirs = new Set<string>();
+/** Parent directories (e.g. /etc/docker/certs.d) that did not exist before: removed in `after` if left empty. */
+const createdRoots: string[] = [];
 
 before(async () => {
   ca = await createTestCa();
@@ -39,6 +41,8 @@ before(async () => {
 });
 after(async () => {
   for (const dir of systemDirs) await rm(dir, { recursive: true, force: true });
+  // Deepest first; rmdir leaves a directory that something else has filled meanwhile.
+  for (const root of createdRoots.reverse()) await rmdir(root).catch(() => {});
   await Promise.all([registry?.stop(), mtlsRegistry?.stop(), squid?.stop(), work?.remove(), ca?.remove()]);
 });
 
@@ -70,7 +74,10 @@ async function assertListsThroughProxy(r: RealRegistry, args: readonly string[],
 async function systemCertsDir(root: string, host: string): Promise<string> {
   const dir = join(root, host);
   try {
-    await mkdir(root, { recursive: true });
+    const firstCreated = await mkdir(root, { recursive: true });
+    if (firstCreated !== undefined) {
+      for (let dir = root; dir.length >= firstCreated.length; dir = dirname(dir)) createdRoots.unshift(dir);
+    }
     await access(root, constants.W_OK);
   } catch (error) {
     throw new Error(`${root} is not writable (${(error as NodeJS.ErrnoException).code}): this test needs to place a CA there, as root does in CI`);
