@@ -45,7 +45,7 @@ function edges(): Edge[] {
   return result;
 }
 
-const PURE = [/^probe\/(findings|plan|shape|render|saved-profile)\.ts$/, /^reference\//, /^grammar\//, /^auth\/(challenge|scope|token-response)\.ts$/, /^listing\/(link|tags-body|list-body-stream|ranges)\.ts$/, /^transport\/retry-after\.ts$/, /^tags\//, /^profiles\//, /^vendor\/(parse|types)\.ts$/];
+const PURE = [/^probe\/(findings|plan|shape|render|saved-profile)\.ts$/, /^reference\//, /^grammar\//, /^auth\/(challenge|scope|token-response)\.ts$/, /^listing\/(link|tags-body|list-body-stream|ranges)\.ts$/, /^transport\/retry-after\.ts$/, /^tags\//, /^profiles\//, /^vendor\/(parse|types)\.ts$/, /^network\/(proxy-env|tls-advice)\.ts$/];
 const IO_MODULES = /^(node:(fs|fs\/promises|child_process|net|http|https|tls|dgram)|undici)$/;
 
 function violations(rule: (edge: Edge) => string | undefined): string[] {

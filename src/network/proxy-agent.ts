@@ -51,31 +51,21 @@ export class TunnelAgent extends HttpsAgent {
     const port = Number(options.port ?? 443);
     const target = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
     const deadline = startDeadline(this.#proxy, target, this.#connectTimeoutMs);
-    openTunnel(this.#proxy, target, deadline)
-      .then(
-        (raw) =>
-          new Promise<TLSSocket>((resolve, reject) => {
-            const { host: _host, port: _port, path: _path, ...tlsOptions } = options as ConnectionOptions & { path?: string };
-            const servername = isIP(host) === 0 ? (options.servername ?? host) : undefined;
-            const secure = tlsConnect({ ...tlsOptions, socket: raw, ...(servername !== undefined ? { servername } : {}) });
-            deadline.watch(secure);
-            secure.once("secureConnect", () => {
-              secure.off("error", reject);
-              resolve(secure);
-            });
-            secure.once("error", reject);
-          }),
-      )
-      .then(
-        (socket) => {
-          deadline.done();
-          callback?.(null, socket);
-        },
-        (error: unknown) => {
-          deadline.done();
-          callback?.(deadline.error() ?? (error as Error), undefined as unknown as Duplex);
-        },
-      );
+    const secured = openTunnel(this.#proxy, target, deadline).then(
+      (raw) =>
+        new Promise<TLSSocket>((resolve, reject) => {
+          const { host: _host, port: _port, path: _path, ...tlsOptions } = options as ConnectionOptions & { path?: string };
+          const servername = isIP(host) === 0 ? (options.servername ?? host) : undefined;
+          const secure = tlsConnect({ ...tlsOptions, socket: raw, ...(servername !== undefined ? { servername } : {}) });
+          deadline.watch(secure);
+          secure.once("secureConnect", () => {
+            secure.off("error", reject);
+            resolve(secure);
+          });
+          secure.once("error", reject);
+        }),
+    );
+    handOver(secured, deadline, callback);
     return undefined;
   }
 }
@@ -110,18 +100,8 @@ export class ForwardAgent extends HttpAgent {
   }
 
   override createConnection(_options: unknown, callback?: ConnectCallback): undefined {
-    const target = "the registry";
-    const deadline = startDeadline(this.#proxy, target, this.#connectTimeoutMs);
-    connectToProxy(this.#proxy, deadline).then(
-      (socket) => {
-        deadline.done();
-        callback?.(null, socket);
-      },
-      (error: unknown) => {
-        deadline.done();
-        callback?.(deadline.error() ?? (error as Error), undefined as unknown as Duplex);
-      },
-    );
+    const deadline = startDeadline(this.#proxy, undefined, this.#connectTimeoutMs);
+    handOver(connectToProxy(this.#proxy, deadline), deadline, callback);
     return undefined;
   }
 
@@ -129,6 +109,20 @@ export class ForwardAgent extends HttpAgent {
   responseError(status: number): Error | undefined {
     return status === 407 ? proxyAuthError(this.#proxy, this.#authorization !== undefined) : undefined;
   }
+}
+
+/** Gives node:http the connected socket, or the failure (the timeout's own when the deadline cut it). */
+function handOver(connected: Promise<Socket>, deadline: Deadline, callback: ConnectCallback | undefined): void {
+  connected.then(
+    (socket) => {
+      deadline.done();
+      callback?.(null, socket);
+    },
+    (error: unknown) => {
+      deadline.done();
+      callback?.(deadline.error() ?? (error as Error), undefined as unknown as Duplex);
+    },
+  );
 }
 
 interface Deadline {
@@ -140,11 +134,12 @@ interface Deadline {
 }
 
 /** One timer over the whole proxy connect, CONNECT exchange and TLS handshake. */
-function startDeadline(proxy: ProxyEndpoint, target: string, ms: number): Deadline {
+function startDeadline(proxy: ProxyEndpoint, target: string | undefined, ms: number): Deadline {
   let socket: Socket | undefined;
   let timedOut: NetworkError | undefined;
   const timer = setTimeout(() => {
-    timedOut = new NetworkError("ERR_NETWORK", `${target}: no connection through proxy ${redactProxyUrl(proxy.url)} within ${ms} ms (connect timeout)`, { systemCode: "ETIMEDOUT_PROXY" });
+    const through = target !== undefined ? `no tunnel to ${target} through proxy` : "no connection to proxy";
+    timedOut = new NetworkError("ERR_NETWORK", `${through} ${redactProxyUrl(proxy.url)} within ${ms} ms (connect timeout; ${proxy.source})`, { systemCode: "ETIMEDOUT_PROXY" });
     socket?.destroy(timedOut);
   }, ms);
   return {

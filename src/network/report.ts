@@ -11,7 +11,7 @@ export async function buildNetworkReport(registry: string, options: NetworkOptio
   const decision = resolveProxy(url, { proxy: options.proxy, noProxy: options.noProxy, env });
   const base = {
     url: url.origin,
-    route: describeDecision(decision),
+    route: describeDecision(decision, redactProxyUrl),
     ...(decision.kind === "proxy" ? { proxy: redactProxyUrl(decision.proxy) } : {}),
   };
   try {

@@ -9,10 +9,13 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { NetworkError } from "../errors.js";
-import { ForwardAgent, TunnelAgent, type ProxyEndpoint } from "./proxy-agent.js";
-import { redactProxyUrl, resolveProxy, type ProxyDecision } from "./proxy-env.js";
+import type { ForwardAgent, ProxyEndpoint, TunnelAgent } from "./proxy-agent.js";
+import type { ProxyDecision } from "./proxy-env.js";
 import { TrustStore } from "./trust.js";
-import type { NetworkOptions, Route, Router } from "./types.js";
+import { hasProxySetting, type NetworkOptions, type Route, type Router } from "./types.js";
+
+/** The proxy modules, loaded only when a proxy is configured (https without one needs only trust.ts). */
+type ProxyCode = typeof import("./proxy-env.js") & typeof import("./proxy-agent.js");
 
 export interface RouterOptions extends NetworkOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -30,6 +33,9 @@ export function createRouter(options: RouterOptions): Router {
   const agents = new Map<string, HttpAgent>();
   const announced = new Set<string>();
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
+  let proxyCode: Promise<ProxyCode> | undefined;
+  const loadProxyCode = () => (proxyCode ??= Promise.all([import("./proxy-env.js"), import("./proxy-agent.js")]).then(([env, agents]) => ({ ...env, ...agents })));
+  const noProxy: ProxyDecision = { kind: "direct", reason: "no proxy configured" };
 
   const agent = <T extends HttpAgent>(key: string, create: () => T): T => {
     let found = agents.get(key) as T | undefined;
@@ -42,15 +48,16 @@ export function createRouter(options: RouterOptions): Router {
 
   return {
     async route(url) {
-      const decision = resolveProxy(url, { proxy: options.proxy, noProxy: options.noProxy, env: options.env });
+      const code = hasProxySetting(options, options.env) ? await loadProxyCode() : undefined;
+      const decision = code === undefined ? noProxy : code.resolveProxy(url, { proxy: options.proxy, noProxy: options.noProxy, env: options.env });
       if (decision.kind === "invalid") {
         throw new NetworkError("ERR_PROXY", `the proxy from ${decision.source} cannot be used: ${decision.reason}`, { systemCode: "PROXY_INVALID" });
       }
-      options.onTrace?.(`route: ${url.origin} ${describeDecision(decision)}`);
+      options.onTrace?.(`route: ${url.origin} ${describeDecision(decision, code?.redactProxyUrl)}`);
       const proxy: ProxyEndpoint | undefined = decision.kind === "proxy" ? { url: decision.proxy, source: decision.source } : undefined;
       if (url.protocol !== "https:") {
         if (proxy === undefined) return { agent: options.directHttpAgent };
-        const forward = agent(`forward ${proxy.url.href}`, () => new ForwardAgent(proxy, agentOptions, options.connectTimeoutMs));
+        const forward = agent<ForwardAgent>(`forward ${proxy.url.href}`, () => new code!.ForwardAgent(proxy, agentOptions, options.connectTimeoutMs));
         return { agent: forward, responseError: (status) => forward.responseError(status) };
       }
       const hostTrust = await trust.forHost(url.host);
@@ -61,7 +68,7 @@ export function createRouter(options: RouterOptions): Router {
       const trustKey = hostTrust.hostSpecific ? url.host : "";
       const tls = { ...agentOptions, rejectUnauthorized: options.tlsVerify, secureContext: hostTrust.secureContext };
       if (proxy === undefined) return { agent: agent(`direct|${trustKey}`, () => new HttpsAgent(tls)) };
-      return { agent: agent(`tunnel ${proxy.url.href}|${trustKey}`, () => new TunnelAgent(proxy, tls, options.connectTimeoutMs)) };
+      return { agent: agent<TunnelAgent>(`tunnel ${proxy.url.href}|${trustKey}`, () => new code!.TunnelAgent(proxy, tls, options.connectTimeoutMs)) };
     },
     close() {
       for (const found of agents.values()) found.destroy();
@@ -71,10 +78,10 @@ export function createRouter(options: RouterOptions): Router {
 }
 
 /** "via proxy http://host:port (HTTPS_PROXY)" or "direct (NO_PROXY entry x)"; never credentials. */
-export function describeDecision(decision: ProxyDecision): string {
+export function describeDecision(decision: ProxyDecision, redact: ((proxy: URL) => string) | undefined): string {
   switch (decision.kind) {
     case "proxy":
-      return `via proxy ${redactProxyUrl(decision.proxy)} (${decision.source})`;
+      return `via proxy ${redact?.(decision.proxy) ?? "<proxy>"} (${decision.source})`;
     case "direct":
       return `direct (${decision.reason})`;
     case "invalid":

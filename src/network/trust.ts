@@ -16,8 +16,7 @@
  * Trust only adds: a source never removes what an earlier one trusts. Files
  * are read once per host, lazily, regular files only, with size caps.
  */
-import { constants } from "node:fs";
-import { open, readdir } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
@@ -255,7 +254,7 @@ async function readCertsDirectory(dir: string): Promise<{ cas: string[]; pair?: 
 /** Sorted names in a directory (at most DIR_ENTRY_CAP), or undefined when it does not exist or is not a directory. */
 async function listRegularNames(dir: string): Promise<string[] | undefined> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
+    const entries = readdirSync(dir, { withFileTypes: true });
     return entries
       .filter((entry) => entry.isFile() || entry.isSymbolicLink())
       .map((entry) => entry.name)
@@ -287,11 +286,15 @@ async function readOptional(path: string, capBytes: number, seen?: Set<string>):
   }
 }
 
-/** The file's text when it is a regular file within the cap; O_NONBLOCK so a FIFO never hangs. */
+/**
+ * The file's text when it is a regular file within the cap; O_NONBLOCK so a
+ * FIFO never hangs. Synchronous: a few small local files, once per host, cost
+ * less so than the thread-pool round trips of fs/promises.
+ */
 async function readRegularFile(path: string, capBytes: number, seen?: Set<string>): Promise<string | undefined> {
-  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     if (!stat.isFile()) return undefined;
     if (seen !== undefined) {
       const id = `${stat.dev}:${stat.ino}`;
@@ -299,9 +302,9 @@ async function readRegularFile(path: string, capBytes: number, seen?: Set<string
       seen.add(id);
     }
     if (stat.size > capBytes) throw Object.assign(new Error(`larger than ${capBytes} bytes`), { code: "" });
-    return await handle.readFile("utf8");
+    return readFileSync(fd, "utf8");
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -227,7 +227,8 @@ test("a registry that requires a client certificate: the message says so; NAME.c
   assert.match(missing.error!.message, /requires a client certificate/);
   assert.match(missing.error!.message, new RegExp(`/etc/containers/certs\\.d/127\\.0\\.0\\.1:${mtlsPort}/`));
   const root = certsRoot("mtls", host, { "ca.crt": "ca.crt", "client.cert": "client.cert", "client.key": "client.key" });
-  const run = await list(`${host}/team/app`, { certsDirectories: [join(dir, "elsewhere"), root] });
+  // With a proxy configured: loopback still goes direct.
+  const run = await list(`${host}/team/app`, { certsDirectories: [join(dir, "elsewhere"), root], env: { HTTPS_PROXY: proxyUrl } });
   assert.deepEqual(run.tags, ["1.0", "2.0"], run.error?.message);
   assert.ok(run.trace.some((line) => line.includes(`client certificate ${join(root, host, "client.cert")}`)), run.trace.join("\n"));
   assert.ok(run.trace.includes(`route: https://${host} direct (loopback)`), run.trace.join("\n"));
@@ -287,4 +288,25 @@ test("CLI: auth which names the proxy (without credentials), the certificate dir
     network.certificateDirectories.map((d) => d.path),
     ["/etc/containers/certs.d", `${NOWHERE}/.config/containers/certs.d`, "/etc/docker/certs.d"].map((r) => `${r}/${host}`),
   );
+});
+
+test("a proxy that accepts and never answers CONNECT, or answers with garbage: bounded by the connect timeout, one line", async () => {
+  const silent = createNetServer((socket) => {
+    openSockets.add(socket);
+    socket.on("error", () => {});
+  });
+  const garbage = createNetServer((socket) => {
+    openSockets.add(socket);
+    socket.on("error", () => {});
+    socket.write(Buffer.alloc(20 * 1024, 65));
+  });
+  servers.push(silent, garbage);
+  const port = (server: Server) => new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
+  const [silentPort, garbagePort] = await Promise.all([port(silent), port(garbage)]);
+  const hung = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: `127.0.0.1:${silentPort}` }, connectTimeoutMs: 300 });
+  assert.equal(hung.error?.code, "ERR_NETWORK");
+  assert.match(hung.error!.message, new RegExp(`no tunnel to registry\\.test:${httpsPort} through proxy http://127\\.0\\.0\\.1:${silentPort} within 300 ms`));
+  const junk = await list(`registry.test:${httpsPort}/team/app`, { env: { HTTPS_PROXY: `127.0.0.1:${garbagePort}` } });
+  assert.equal(junk.error?.code, "ERR_PROXY");
+  assert.match(junk.error!.message, /sent an oversized answer to CONNECT/);
 });
