@@ -62,6 +62,9 @@ after(async () => {
   await Promise.all([emulator?.close(), tlsRegistry?.stop(), plainRegistry?.stop(), tokenRegistry?.stop(), squid?.stop(), authSquid?.stop(), refusingSquid?.stop(), work?.remove(), ca?.remove()]);
 });
 
+/** For runs expected to fail with "host not found": it is retried like any connection failure, so one attempt keeps them quick. */
+const ONE_ATTEMPT = ["--retry-attempts", "1"] as const;
+
 /**
  * How the proxy tests trust the registry's CA: SSL_CERT_FILE, so that they
  * test the proxy alone (trust.test.ts tries every trust source).
@@ -89,7 +92,7 @@ function assertOneLine(stderr: string): void {
 
 describe("https through the proxy", () => {
   test("without a proxy, registry.test does not resolve: the proxy-only name is a real test", async () => {
-    const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted()));
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", ...ONE_ATTEMPT, tlsRef], trusted()));
     assert.equal(run.code, 6, run.stderr);
     assert.match(run.stderr, /host not found|ENOTFOUND|EAI_AGAIN/);
     assert.deepEqual(entries, []);
@@ -116,7 +119,7 @@ describe("https through the proxy", () => {
   });
 
   test("HTTP_PROXY alone does not apply to an https registry (Go/curl semantics)", async () => {
-    const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted({ HTTP_PROXY: squid.url })));
+    const { result: run, entries } = await logged(squid, () => runCli(["ls", ...ONE_ATTEMPT, tlsRef], trusted({ HTTP_PROXY: squid.url })));
     assert.equal(run.code, 6, run.stderr);
     assert.match(run.stderr, /host not found|ENOTFOUND|EAI_AGAIN/);
     assert.deepEqual(entries, []);
@@ -164,7 +167,7 @@ describe("https through the proxy", () => {
 describe("NO_PROXY bypasses the proxy", () => {
   for (const noProxy of ["registry.test", ".test", "*", "example.com,registry.test"]) {
     test(`NO_PROXY=${noProxy}: regtags goes direct, so registry.test does not resolve, and squid logs nothing`, async () => {
-      const { result: run, entries } = await logged(squid, () => runCli(["ls", tlsRef], trusted({ HTTPS_PROXY: squid.url, NO_PROXY: noProxy })));
+      const { result: run, entries } = await logged(squid, () => runCli(["ls", ...ONE_ATTEMPT, tlsRef], trusted({ HTTPS_PROXY: squid.url, NO_PROXY: noProxy })));
       assert.equal(run.code, 6, run.stderr);
       assert.match(run.stderr, /host not found|ENOTFOUND|EAI_AGAIN/);
       assert.deepEqual(entries, []);
@@ -173,7 +176,7 @@ describe("NO_PROXY bypasses the proxy", () => {
 
   test("no_proxy (lowercase) and --no-proxy bypass it too", async () => {
     for (const extra of [{ env: { no_proxy: "registry.test" }, args: [] }, { env: {}, args: ["--no-proxy", "registry.test"] }]) {
-      const { result: run, entries } = await logged(squid, () => runCli(["ls", ...extra.args, tlsRef], trusted({ HTTPS_PROXY: squid.url, ...extra.env })));
+      const { result: run, entries } = await logged(squid, () => runCli(["ls", ...ONE_ATTEMPT, ...extra.args, tlsRef], trusted({ HTTPS_PROXY: squid.url, ...extra.env })));
       assert.equal(run.code, 6, run.stderr);
       assert.deepEqual(entries, []);
     }
