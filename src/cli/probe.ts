@@ -73,6 +73,7 @@ export async function runProbe(argv: string[]): Promise<number> {
         ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
         ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
         ...(largeN !== undefined ? { largeN } : {}),
+        network: { proxy: options.proxy, noProxy: options.noProxy, certDir: options.certDir },
       });
       try {
         const findings = await prober.probe(reference, { signal: controller.signal });

@@ -21,6 +21,7 @@ import { parseTagsBody } from "../listing/tags-body.js";
 import { BUILTIN_PROFILES, findProfile, type RegistryProfile } from "../profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, type Reference } from "../reference/reference.js";
 import { createHttpTransport, NOT_TLS_CODES, type HttpTransport } from "../transport/http.js";
+import type { NetworkOptions } from "../network/types.js";
 import { withRedirects } from "../transport/redirect.js";
 import { parseErrorBody } from "../transport/registry-error.js";
 import { abortableSleep, withRetry, type RetryOptions } from "../transport/retry.js";
@@ -54,6 +55,8 @@ export interface ProbeOptions {
   profiles?: readonly RegistryProfile[];
   /** @default Date.now */
   now?: () => number;
+  /** Proxies and trust, as ClientOptions' proxy, noProxy, certDir, certsDirectories, tlsFor, env. */
+  network?: NetworkOptions;
 }
 
 export interface Prober {
@@ -75,6 +78,7 @@ export function createProber(options: ProbeOptions = {}): Prober {
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+    ...(options.network !== undefined ? { network: options.network } : {}),
   });
   return {
     probe: (reference, probeOptions = {}) => runProbe(http, options, typeof reference === "string" ? parseReference(reference) : reference, probeOptions.signal),
