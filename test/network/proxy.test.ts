@@ -142,6 +142,25 @@ describe("https through the proxy", () => {
     assertTunnelledOnly(entries, `registry.test:${tlsRegistry.port}`);
   });
 
+  test("catalog, latest and probe take --proxy and --cert-dir too, and go through squid", async () => {
+    await tlsRegistry.pushImage("team/versions", "1.0.0");
+    await tlsRegistry.addTags("team/versions", ["1.2.0", "1.10.0"]);
+    const host = `registry.test:${tlsRegistry.port}`;
+    const flags = ["--proxy", squid.url, "--cert-dir", certDir];
+    const { result: runs, entries } = await logged(squid, () =>
+      Promise.all([runCli(["catalog", ...flags, host]), runCli(["latest", ...flags, `${host}/team/versions`]), runCli(["probe", ...flags, tlsRef])]),
+    );
+    const [catalog, latest, probe] = runs;
+    assert.equal(catalog.code, 0, catalog.stderr);
+    assert.deepEqual(sortedLines(catalog.stdout), [REPOSITORY, "team/versions"]);
+    assert.equal(latest.code, 0, latest.stderr);
+    assert.equal(latest.stdout, "1.10.0\n");
+    assert.equal(probe.code, 0, probe.stderr);
+    assert.match(probe.stdout, new RegExp(`endpoint\\s+https://${host.replace(".", "\\.")}`));
+    assertTunnelledOnly(entries, host);
+    assert.ok(entries.length >= 3, entries.join(" | "));
+  });
+
   test("the token realm goes through the proxy too: GET http://registry.test:TOKENPORT/token in absolute form, the registry through CONNECT", async () => {
     const ref = `registry.test:${tokenRegistry.port}/${REPOSITORY}`;
     const { result: run, entries } = await logged(squid, () => runCli(["ls", ref], trusted({ HTTPS_PROXY: squid.url, HTTP_PROXY: squid.url })));
