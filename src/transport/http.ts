@@ -131,7 +131,7 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
     send,
     close: async () => {
       directHttp.agent.destroy();
-      if (router !== undefined) (await router).close();
+      await router?.then((loaded) => loaded.close(), () => undefined);
     },
   };
 }
