@@ -29,6 +29,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { findFreePort } from "./free-port.js";
+import { spawnWatchdog } from "./watchdog.js";
 import { writeOciImageLayout } from "./oci-image.js";
 import { skopeoCopyFromOciLayout } from "./skopeo.js";
 import { createTokenSigner, startTokenServer } from "./token-server.js";
@@ -176,31 +177,6 @@ function installExitHandlers(): void {
       }
     };
     process.on(signal, onSignal);
-  }
-}
-
-/**
- * A shell that waits for EOF on its stdin (a pipe from this process), then
- * SIGKILLs the registry and removes its temp dir. The pipe closes only when
- * this process is gone, however it ended (even SIGKILL), so the registry
- * cannot outlive it. stop() kills the watchdog first and cleans up itself.
- */
-function spawnWatchdog(pid: number, tempDir: string): ChildProcess | undefined {
-  try {
-    // Its own process group and ignored signals: a Ctrl-C or a runner's kill
-    // of our group must not end the watchdog before it has cleaned up.
-    const script = 'trap "" HUP INT TERM; while read -r _; do :; done; kill -KILL "$0" 2>/dev/null; rm -rf -- "$1"';
-    const watchdog = spawn("/bin/sh", ["-c", script, String(pid), tempDir], {
-      stdio: ["pipe", "ignore", "ignore"],
-      detached: true,
-    });
-    watchdog.on("error", () => {});
-    // Neither the watchdog nor its pipe may keep this process alive.
-    watchdog.unref();
-    (watchdog.stdin as unknown as Socket | null)?.unref();
-    return watchdog.pid !== undefined ? watchdog : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -8,8 +8,9 @@
  * (`basic_ncsa_auth`), and one that refuses CONNECT.
  *
  * Lifetime: `stop()` ends squid (SIGTERM, SIGKILL after 3 s) and removes the
- * temp dir; a process `exit` kills any squid still running. Imports only
- * `node:` modules and free-port.ts.
+ * temp dir; a process `exit` kills any squid still running; and a watchdog
+ * (watchdog.ts) kills it and removes the temp dir once the test process is
+ * gone, however it ended. Imports only `node:` modules and sibling helpers.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -19,6 +20,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { findFreePort } from "./free-port.js";
+import { spawnWatchdog } from "./watchdog.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -245,7 +247,8 @@ export async function startSquid(options: SquidOptions = {}): Promise<Squid> {
         child.unref();
         child.stderr?.removeAllListeners("data");
         (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
-        return makeSquid(child, dir, port);
+        const watchdog = child.pid !== undefined ? spawnWatchdog(child.pid, dir) : undefined;
+        return makeSquid(child, watchdog, dir, port);
       }
       const cacheLog = await readFile(join(dir, "cache.log"), "utf8").catch(() => "");
       const tail = `${cacheLog}\n${stderr}`.trim().split("\n").slice(-12).join("\n") || "(no output)";
@@ -264,7 +267,7 @@ export async function startSquid(options: SquidOptions = {}): Promise<Squid> {
 /** The sentinel's URL path: port 1 refuses at once, so squid answers 503 quickly and logs it. */
 const SENTINEL_PREFIX = "http://registry.test:1/regtags-squid-sentinel-";
 
-function makeSquid(child: ChildProcess, dir: string, port: number): Squid {
+function makeSquid(child: ChildProcess, watchdog: ChildProcess | undefined, dir: string, port: number): Squid {
   const url = `http://127.0.0.1:${port}`;
   const logPath = join(dir, "access.log");
   let sentinels = 0;
@@ -297,6 +300,8 @@ function makeSquid(child: ChildProcess, dir: string, port: number): Squid {
   };
 
   const stop = async (): Promise<void> => {
+    // The watchdog first: it must neither kill a recycled pid later nor remove the dir under our feet.
+    if (watchdog !== undefined && watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill("SIGKILL");
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
       child.kill("SIGTERM");
