@@ -29,7 +29,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
 import { findFreePort } from "./free-port.js";
-import { spawnWatchdog } from "./watchdog.js";
+import { spawnWatchdog, stopWithWatchdog } from "./watchdog.js";
 import { writeOciImageLayout } from "./oci-image.js";
 import { skopeoCopyFromOciLayout } from "./skopeo.js";
 import { createTokenSigner, startTokenServer } from "./token-server.js";
@@ -504,17 +504,7 @@ function makeRegistry(init: {
   };
 
   const stop = async (): Promise<void> => {
-    const { registry, watchdog } = child;
-    // The watchdog first: it must neither kill a recycled pid later nor
-    // remove the temp dir under our feet.
-    if (watchdog !== undefined && watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill("SIGKILL");
-    if (registry.exitCode === null && registry.signalCode === null) {
-      const exited = new Promise<void>((resolve) => registry.once("exit", () => resolve()));
-      registry.kill("SIGTERM");
-      const timer = setTimeout(() => registry.kill("SIGKILL"), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopWithWatchdog(child.registry, child.watchdog, STOP_GRACE_MS);
     live.delete(child);
     await tokenServer?.close();
     await removeTree(child.tempDir);

@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { findFreePort } from "./free-port.js";
-import { spawnWatchdog } from "./watchdog.js";
+import { spawnWatchdog, stopWithWatchdog } from "./watchdog.js";
 
 const execFileAsync = promisify(execFile);
 
@@ -300,15 +300,7 @@ function makeSquid(child: ChildProcess, watchdog: ChildProcess | undefined, dir:
   };
 
   const stop = async (): Promise<void> => {
-    // The watchdog first: it must neither kill a recycled pid later nor remove the dir under our feet.
-    if (watchdog !== undefined && watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill("SIGKILL");
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopWithWatchdog(child, watchdog, STOP_GRACE_MS);
     live.delete(child);
     await rm(dir, { recursive: true, force: true });
   };

@@ -30,3 +30,20 @@ export function spawnWatchdog(pid: number, tempDir: string): ChildProcess | unde
     return undefined;
   }
 }
+
+const isRunning = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
+
+/**
+ * Ends a server started with a watchdog: the watchdog first (it must neither
+ * kill a recycled pid later nor remove the temp dir under our feet), then the
+ * server with SIGTERM, and SIGKILL after `graceMs`. Resolves once it exited.
+ */
+export async function stopWithWatchdog(server: ChildProcess, watchdog: ChildProcess | undefined, graceMs: number): Promise<void> {
+  if (watchdog !== undefined && isRunning(watchdog)) watchdog.kill("SIGKILL");
+  if (!isRunning(server)) return;
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  server.kill("SIGTERM");
+  const timer = setTimeout(() => server.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
