@@ -4,8 +4,9 @@
  * name only squid resolves (its hosts_file), so a listing can only succeed
  * through the proxy, and squid's access log says which requests went through
  * it. Covers HTTPS_PROXY/https_proxy/ALL_PROXY/HTTP_PROXY, --proxy and the
- * config key, NO_PROXY and --no-proxy, Basic proxy credentials right and
- * wrong, an unreachable proxy, a refused CONNECT, --debug (route shown,
+ * config key (ls, catalog, latest, probe), the token realm and a vendor API
+ * through the proxy, NO_PROXY and --no-proxy, Basic proxy credentials right
+ * and wrong, an unreachable proxy, a refused CONNECT, --debug (route shown,
  * password never), `auth which`, and skopeo on the same setup.
  */
 import { after, before, describe, test } from "node:test";
