@@ -25,6 +25,7 @@ test("the variable per scheme, lowercase first, ALL_PROXY as fallback", () => {
     ["https://r.example/v2/", { HTTPS_PROXY: "proxy.corp:3128" }, "http://proxy.corp:3128/ (HTTPS_PROXY)"],
     ["https://r.example/v2/", { HTTPS_PROXY: "https://proxy.corp" }, "https://proxy.corp/ (HTTPS_PROXY)"],
     ["https://r.example/v2/", { HTTPS_PROXY: "socks5://proxy.corp:1080" }, "invalid (proxy scheme socks5 is not supported (use http:// or https://))"],
+    ["https://r.example/v2/", { ALL_PROXY: "socks5://proxy.corp:1080" }, "direct (ALL_PROXY ignored: proxy scheme socks5 is not supported (use http:// or https://))"],
   ];
   for (const [target, env, expected] of cases) assert.equal(decide(target, { env }), expected, `${target} ${JSON.stringify(env)}`);
 });

@@ -83,6 +83,8 @@ export function resolveProxy(target: URL, settings: ProxySettings): ProxyDecisio
     if (entry !== undefined) return { kind: "direct", reason: `${noProxy.name === "--no-proxy" ? "--no-proxy" : "NO_PROXY"} entry ${entry}` };
   }
   const parsed = parseProxyUrl(raw);
+  // ALL_PROXY is curl's and often holds a socks5:// proxy meant for other tools (Go never reads it): not ours to fail on.
+  if (typeof parsed === "string" && /^all_proxy$/i.test(source)) return { kind: "direct", reason: `${source} ignored: ${parsed}` };
   if (typeof parsed === "string") return { kind: "invalid", source, reason: parsed };
   return { kind: "proxy", proxy: parsed, source };
 }
