@@ -207,6 +207,12 @@ export interface TagDetailsResult {
   readonly source: "dockerhub" | "quay" | "github" | undefined;
   /** Whether the registry's profile names a vendor API at all. */
   readonly hasVendorApi: boolean;
+  /**
+   * Why the vendor API was not asked, when the endpoint mapping rules it out
+   * (a registry mapped to a mirror keeps its vendor API on another host
+   * unless that host is mapped too).
+   */
+  readonly unavailableReason?: string;
   /** Details by tag (active tags only, as the vendor reports them). */
   readonly details: ReadonlyMap<string, TagDetails>;
 }
@@ -413,6 +419,12 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         if (mode === "vendor") throw new UsageError(`${ref.registry} has no known vendor API; use --source v2 or auto`);
         return { source: undefined, hasVendorApi: vendor !== undefined, details: new Map() };
       }
+      const fenced = vendorApiFencedOff(ref.registry, vendor, options.endpoints);
+      if (fenced !== undefined) {
+        if (mode === "vendor") throw new UsageError(`--source vendor: ${fenced}`);
+        onTrace?.({ type: "warning", message: `${ref.name}: details unavailable: ${fenced}` });
+        return { source: undefined, hasVendorApi: true, unavailableReason: fenced, details: new Map() };
+      }
       const base = vendor.base === undefined ? endpointFor(ref.registry) : endpointFor(new URL(vendor.base).host, vendor.base);
       const credential = vendor.kind === "github" ? await toResolver(options.credentials)?.(ref.registry, ref.repository) : undefined;
       const token = credential?.kind === "basic" ? credential.password : credential?.kind === "registry-token" ? credential.token : undefined;
@@ -431,6 +443,31 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     endpointFor,
     close: () => http.close(),
   };
+}
+
+/**
+ * Why a registry's vendor API must not be contacted, or undefined if it may.
+ * An endpoint mapping sends a registry to a mirror, often because the real
+ * host is out of reach or must not be contacted (air-gapped networks): its
+ * vendor API on another host (hub.docker.com, api.github.com) is then used
+ * only if that host is mapped too. A vendor API on the registry's own host
+ * (Quay) follows the registry's mapping. (issue 11)
+ */
+function vendorApiFencedOff(registry: string, vendor: NonNullable<RegistryProfile["vendorApi"]>, endpoints: ClientOptions["endpoints"]): string | undefined {
+  const mapped = endpoints?.[registry];
+  if (vendor.base === undefined || mapped === undefined) return undefined;
+  const vendorHost = new URL(vendor.base).host;
+  if (endpoints?.[vendorHost] !== undefined) return undefined;
+  return `${registry} is mapped to ${originOf(mapped)} and its ${vendor.kind} API (${vendorHost}) is not, so regtags does not contact it; map ${vendorHost} to an endpoint too to allow it`;
+}
+
+/** The origin of an endpoint as the user wrote it, without path or userinfo. */
+function originOf(endpoint: string): string {
+  try {
+    return new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`).origin;
+  } catch {
+    return "another endpoint";
+  }
 }
 
 type LearnedCheck = ReturnType<typeof learnedCheck>;

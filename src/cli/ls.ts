@@ -226,7 +226,14 @@ async function showWhole(client: RegtagsClient, reference: Reference, plan: Plan
     const result = await client.fetchDetails(reference, { source: plan.source, signal });
     details = result.details;
     if (plan.sort === "date" && result.source === undefined) {
-      const why = plan.source === "v2" ? "--source v2 was given" : result.hasVendorApi ? "its vendor API did not answer (see the warning above)" : "no vendor API is known for it";
+      const why =
+        plan.source === "v2"
+          ? "--source v2 was given"
+          : result.unavailableReason !== undefined
+            ? `details are unavailable: ${result.unavailableReason}`
+            : result.hasVendorApi
+              ? "its vendor API did not answer (see the warning above)"
+              : "no vendor API is known for it";
       throw new UsageError(`--sort date: no source of tag dates for ${reference.registry}: the OCI API has none and ${why}; sort by version or lexical instead`);
     }
   }

@@ -21,13 +21,15 @@ import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
-import type { AddressInfo, Socket } from "node:net";
+import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { request as httpsRequest } from "node:https";
+import type { Socket } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Worker } from "node:worker_threads";
+import { findFreePort } from "./free-port.js";
+import { spawnWatchdog, stopWithWatchdog } from "./watchdog.js";
 import { writeOciImageLayout } from "./oci-image.js";
 import { skopeoCopyFromOciLayout } from "./skopeo.js";
 import { createTokenSigner, startTokenServer } from "./token-server.js";
@@ -63,14 +65,43 @@ export interface RealRegistryOptions {
   tokenLifetimeSeconds?: number;
   /** Repositories that anonymous users may pull (token mode). Default: everything except names starting with "private/". */
   isPublic?: (repository: string) => boolean;
+  /**
+   * Token mode: the host name the realm URL gives for the token server
+   * (listening on 127.0.0.1), e.g. a name only a proxy resolves. Default 127.0.0.1.
+   */
+  tokenRealmHost?: string;
+  /** Variables for the skopeo that pushImage runs, e.g. HTTP_PROXY when the realm names a proxy-only host. */
+  pushEnv?: Record<string, string>;
+  /** Serve https instead of http (`http.tls`); see {@link RegistryTlsOptions}. */
+  tls?: RegistryTlsOptions;
+}
+
+/**
+ * PEM files for a registry that serves TLS (distribution's `http.tls.certificate`
+ * and `http.tls.key`), e.g. from tls-ca.ts. With `clientCas` it also demands a
+ * client certificate signed by one of them (`http.tls.clientcas`, mTLS).
+ */
+export interface RegistryTlsOptions {
+  certificate: string;
+  key: string;
+  /** The CA that signed `certificate`: the helper's own readiness check trusts it. */
+  ca: string;
+  /** `http.tls.clientcas`: the registry then refuses clients without a certificate. */
+  clientCas?: readonly string[];
+  /**
+   * The certificate and key the helper itself presents (readiness check,
+   * pushImage) when `clientCas` is set.
+   */
+  client?: { certificate: string; key: string };
 }
 
 /** A running registry; see {@link startRealRegistry}. */
 export interface RealRegistry {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` with `tls`. */
   readonly url: string;
   /** `127.0.0.1:PORT` */
   readonly host: string;
+  readonly port: number;
   /** `storage.filesystem.rootdirectory` of the registry. */
   readonly storageDir: string;
   /** Token mode only. */
@@ -146,31 +177,6 @@ function installExitHandlers(): void {
       }
     };
     process.on(signal, onSignal);
-  }
-}
-
-/**
- * A shell that waits for EOF on its stdin (a pipe from this process), then
- * SIGKILLs the registry and removes its temp dir. The pipe closes only when
- * this process is gone, however it ended (even SIGKILL), so the registry
- * cannot outlive it. stop() kills the watchdog first and cleans up itself.
- */
-function spawnWatchdog(pid: number, tempDir: string): ChildProcess | undefined {
-  try {
-    // Its own process group and ignored signals: a Ctrl-C or a runner's kill
-    // of our group must not end the watchdog before it has cleaned up.
-    const script = 'trap "" HUP INT TERM; while read -r _; do :; done; kill -KILL "$0" 2>/dev/null; rm -rf -- "$1"';
-    const watchdog = spawn("/bin/sh", ["-c", script, String(pid), tempDir], {
-      stdio: ["pipe", "ignore", "ignore"],
-      detached: true,
-    });
-    watchdog.on("error", () => {});
-    // Neither the watchdog nor its pipe may keep this process alive.
-    watchdog.unref();
-    (watchdog.stdin as unknown as Socket | null)?.unref();
-    return watchdog.pid !== undefined ? watchdog : undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -262,18 +268,6 @@ async function writeTagLinks(tagsDir: string, tags: readonly string[], hex: stri
 // ---------------------------------------------------------------------------
 // Processes.
 
-/** A port that was free a moment ago (bind 127.0.0.1:0, read it, close). */
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function htpasswdEntry(user: string, password: string): Promise<string> {
   try {
     // -B: bcrypt, the only hash distribution's htpasswd backend accepts.
@@ -287,7 +281,15 @@ async function htpasswdEntry(user: string, password: string): Promise<string> {
 
 const yamlString = (value: string): string => JSON.stringify(value); // JSON strings are YAML double-quoted scalars
 
-function registryConfig(port: number, storageDir: string, auth: string[]): string {
+/** distribution's `http.tls` block (configuration.md, "tls"). */
+function tlsConfig(tls: RegistryTlsOptions | undefined): string[] {
+  if (tls === undefined) return [];
+  const lines = ["  tls:", `    certificate: ${yamlString(tls.certificate)}`, `    key: ${yamlString(tls.key)}`];
+  if (tls.clientCas !== undefined && tls.clientCas.length > 0) lines.push("    clientcas:", ...tls.clientCas.map((file) => `      - ${yamlString(file)}`));
+  return lines;
+}
+
+function registryConfig(port: number, storageDir: string, auth: string[], tls?: RegistryTlsOptions): string {
   return [
     "version: 0.1",
     "log:",
@@ -307,6 +309,7 @@ function registryConfig(port: number, storageDir: string, auth: string[]): strin
     `  addr: 127.0.0.1:${port}`,
     // Without a secret the registry logs a warning and makes one up.
     `  secret: ${randomBytes(16).toString("hex")}`,
+    ...tlsConfig(tls),
     ...auth,
     "",
   ].join("\n");
@@ -314,8 +317,33 @@ function registryConfig(port: number, storageDir: string, auth: string[]): strin
 
 type StartOutcome = { ok: true; child: ChildProcess } | { ok: false; retry: boolean; message: string };
 
+/**
+ * `GET URL/v2/` → status and API version header. Over https it trusts only
+ * the test CA and presents the helper's client certificate, so a registry
+ * that demands one answers too.
+ */
+async function getV2(url: string, tls: RegistryTlsOptions | undefined): Promise<{ status: number; apiVersion: string | null }> {
+  if (tls === undefined) {
+    const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
+    await response.body?.cancel();
+    return { status: response.status, apiVersion: response.headers.get("docker-distribution-api-version") };
+  }
+  const ca = await readFile(tls.ca);
+  const client = tls.client !== undefined ? { cert: await readFile(tls.client.certificate), key: await readFile(tls.client.key) } : {};
+  return new Promise((resolve, reject) => {
+    const request = httpsRequest(`${url}/v2/`, { ca, ...client, timeout: 1000 }, (response) => {
+      response.resume();
+      const apiVersion = response.headers["docker-distribution-api-version"];
+      resolve({ status: response.statusCode ?? 0, apiVersion: typeof apiVersion === "string" ? apiVersion : null });
+    });
+    request.on("timeout", () => request.destroy(new Error("timeout")));
+    request.on("error", reject);
+    request.end();
+  });
+}
+
 /** Spawns `docker-registry serve CONFIG` and waits for GET /v2/ to answer 200 or 401. */
-async function spawnRegistry(configPath: string, url: string): Promise<StartOutcome> {
+async function spawnRegistry(configPath: string, url: string, tls?: RegistryTlsOptions): Promise<StartOutcome> {
   let stderr = "";
   const child = spawn("docker-registry", ["serve", configPath], { stdio: ["ignore", "ignore", "pipe"] });
   child.stderr?.setEncoding("utf8");
@@ -346,11 +374,10 @@ async function spawnRegistry(configPath: string, url: string): Promise<StartOutc
       return { ok: false, retry, message: `docker-registry exited early (${child.exitCode ?? child.signalCode}); stderr:\n${stderrTail()}` };
     }
     try {
-      const response = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
-      await response.body?.cancel();
+      const response = await getV2(url, tls);
       // The API version header tells the registry from anything else that
       // might have grabbed the port (distribution docs/spec/api.md, "API Version Check").
-      const isRegistry = response.headers.get("docker-distribution-api-version") === "registry/2.0";
+      const isRegistry = response.apiVersion === "registry/2.0";
       if (isRegistry && (response.status === 200 || response.status === 401)) {
         child.unref();
         (child.stderr as unknown as Socket | null)?.unref();
@@ -416,21 +443,22 @@ export async function startRealRegistry(options: RealRegistryOptions): Promise<R
       auth.push(
         "auth:",
         "  token:",
-        `    realm: ${yamlString(tokenServer.realm)}`,
+        `    realm: ${yamlString(options.tokenRealmHost === undefined ? tokenServer.realm : tokenServer.realm.replace("//127.0.0.1:", `//${options.tokenRealmHost}:`))}`,
         `    service: ${yamlString(TOKEN_SERVICE)}`,
         `    issuer: ${yamlString(TOKEN_ISSUER)}`,
         `    rootcertbundle: ${yamlString(bundlePath)}`,
       );
     }
 
+    const scheme = options.tls !== undefined ? "https" : "http";
     let started: ChildProcess | undefined;
     let port = 0;
     const failures: string[] = [];
     for (let attempt = 0; attempt < 5 && started === undefined; attempt++) {
       port = await findFreePort();
       const configPath = join(tempDir, "config.yml");
-      await writeFile(configPath, registryConfig(port, storageDir, auth));
-      const outcome = await spawnRegistry(configPath, `http://127.0.0.1:${port}`);
+      await writeFile(configPath, registryConfig(port, storageDir, auth, options.tls));
+      const outcome = await spawnRegistry(configPath, `${scheme}://127.0.0.1:${port}`, options.tls);
       if (outcome.ok) started = outcome.child;
       else {
         failures.push(outcome.message);
@@ -445,7 +473,7 @@ export async function startRealRegistry(options: RealRegistryOptions): Promise<R
     const child: LiveChild = { registry: started, watchdog: undefined, tempDir };
     if (started.pid !== undefined) child.watchdog = spawnWatchdog(started.pid, tempDir);
     live.add(child);
-    return makeRegistry({ child, port, storageDir, users, creds, tokenServer });
+    return makeRegistry({ child, port, scheme, storageDir, users, creds, tokenServer, tls: options.tls, pushEnv: options.pushEnv });
   } catch (error) {
     await tokenServer?.close();
     await rm(tempDir, { recursive: true, force: true });
@@ -456,12 +484,15 @@ export async function startRealRegistry(options: RealRegistryOptions): Promise<R
 function makeRegistry(init: {
   child: LiveChild;
   port: number;
+  scheme: string;
   storageDir: string;
   users: Record<string, string>;
   creds: string | undefined;
   tokenServer: TokenServer | undefined;
+  tls: RegistryTlsOptions | undefined;
+  pushEnv: Record<string, string> | undefined;
 }): RealRegistry {
-  const { child, port, storageDir, users, creds, tokenServer } = init;
+  const { child, port, scheme, storageDir, users, creds, tokenServer, tls, pushEnv } = init;
   const host = `127.0.0.1:${port}`;
   const lastDigest = new Map<string, string>();
   let pushCount = 0;
@@ -473,25 +504,16 @@ function makeRegistry(init: {
   };
 
   const stop = async (): Promise<void> => {
-    const { registry, watchdog } = child;
-    // The watchdog first: it must neither kill a recycled pid later nor
-    // remove the temp dir under our feet.
-    if (watchdog !== undefined && watchdog.exitCode === null && watchdog.signalCode === null) watchdog.kill("SIGKILL");
-    if (registry.exitCode === null && registry.signalCode === null) {
-      const exited = new Promise<void>((resolve) => registry.once("exit", () => resolve()));
-      registry.kill("SIGTERM");
-      const timer = setTimeout(() => registry.kill("SIGKILL"), STOP_GRACE_MS);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopWithWatchdog(child.registry, child.watchdog, STOP_GRACE_MS);
     live.delete(child);
     await tokenServer?.close();
     await removeTree(child.tempDir);
   };
 
   return {
-    url: `http://${host}`,
+    url: `${scheme}://${host}`,
     host,
+    port,
     storageDir,
     ...(tokenServer !== undefined ? { tokenServer } : {}),
     users,
@@ -503,9 +525,19 @@ function makeRegistry(init: {
       try {
         const image = await writeOciImageLayout(join(workDir, "layout"), { content: `regtags test image ${repository}:${tag}\n` });
         const digestFile = join(workDir, "digest");
+        // An mTLS registry wants skopeo's client certificate too (containers-certs.d(5) layout).
+        let certDir: string | undefined;
+        if (tls?.client !== undefined) {
+          certDir = join(workDir, "certs");
+          await mkdir(certDir, { recursive: true });
+          await copyFile(tls.client.certificate, join(certDir, "client.cert"));
+          await copyFile(tls.client.key, join(certDir, "client.key"));
+        }
         await skopeoCopyFromOciLayout(image.dir, image.refName, host, repository, tag, {
           digestFile,
           ...(creds !== undefined ? { creds } : {}),
+          ...(certDir !== undefined ? { certDir } : {}),
+          ...(pushEnv !== undefined ? { env: pushEnv } : {}),
         });
         const digest = (await readFile(digestFile, "utf8")).trim();
         if (digest !== image.manifestDigest) {

@@ -14,6 +14,14 @@ export interface SkopeoOptions {
   creds?: string;
   /** @default 60000 */
   timeoutMs?: number;
+  /**
+   * A containers-certs.d(5) directory (`*.crt` CAs, `NAME.cert` + `NAME.key`
+   * client certificate): `--cert-dir` for list-tags, which then verifies TLS;
+   * `--dest-cert-dir` for copies (for the client certificate of an mTLS registry).
+   */
+  certDir?: string;
+  /** Variables added to skopeo's environment, e.g. `HTTPS_PROXY`. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -31,11 +39,12 @@ const NO_AUTH_FILE = "/nonexistent/regtags-test/auth.json";
  * @throws an Error naming the command (with `--creds` hidden) and quoting
  *   skopeo's stderr when it exits non-zero, times out or is missing.
  */
-export function runSkopeo(args: readonly string[], timeoutMs = 60_000): Promise<string> {
+export function runSkopeo(args: readonly string[], timeoutMs = 60_000, env?: Record<string, string>): Promise<string> {
   // `--insecure-policy` keeps copies independent of /etc/containers/policy.json.
   const fullArgs = ["--insecure-policy", ...args];
+  const options = { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, killSignal: "SIGKILL" as const, ...(env !== undefined ? { env: { ...process.env, ...env } } : {}) };
   return new Promise((resolve, reject) => {
-    execFile("skopeo", fullArgs, { timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
+    execFile("skopeo", fullArgs, options, (error, stdout, stderr) => {
       if (error === null) {
         resolve(stdout);
         return;
@@ -59,16 +68,19 @@ function authArgs(prefix: "" | "dest-" | "src-", creds: string | undefined): str
 /**
  * `skopeo list-tags --tls-verify=false docker://HOST/REPO`. With TLS
  * verification off skopeo tries https first and falls back to http
- * (real-registry.md, "skopeo as a cross-check").
+ * (real-registry.md, "skopeo as a cross-check"). With `certDir`, instead
+ * `--cert-dir DIR` and TLS verified.
  */
 export async function skopeoListTags(
   registryHost: string,
   repository: string,
   opts: SkopeoOptions = {},
 ): Promise<{ Repository: string; Tags: string[] }> {
+  const trust = opts.certDir !== undefined ? ["--cert-dir", opts.certDir] : ["--tls-verify=false"];
   const stdout = await runSkopeo(
-    ["list-tags", "--tls-verify=false", ...authArgs("", opts.creds), `docker://${registryHost}/${repository}`],
+    ["list-tags", ...trust, ...authArgs("", opts.creds), `docker://${registryHost}/${repository}`],
     opts.timeoutMs,
+    opts.env,
   );
   const parsed = JSON.parse(stdout) as { Repository: string; Tags: string[] | null };
   // A repository without tags prints "Tags": null with some registries.
@@ -111,11 +123,13 @@ export async function skopeoCopyFromOciLayout(
       "--preserve-digests",
       "--dest-tls-verify=false",
       ...authArgs("dest-", opts.creds),
+      ...(opts.certDir !== undefined ? ["--dest-cert-dir", opts.certDir] : []),
       "--digestfile",
       opts.digestFile,
       `oci:${layoutDir}:${refName}`,
       `docker://${registryHost}/${repository}:${tag}`,
     ],
     opts.timeoutMs,
+    opts.env,
   );
 }
