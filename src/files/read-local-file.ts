@@ -11,6 +11,7 @@
  * credentials, or "ignore the saved profile").
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { formatBytes } from "../text/format-bytes.js";
 
 /**
  * 4 MiB. The largest of these files in practice is a docker config.json with
@@ -22,7 +23,7 @@ export const LOCAL_FILE_LIMIT = 4 * 1024 * 1024;
 
 /** What reading found. `reason` is one clause fit to follow "cannot read FILE: ". */
 export type LocalFileRead =
-  | { readonly status: "ok"; readonly text: string }
+  | { readonly status: "ok"; readonly text: string; /** `dev:ino`: the same file under two names reads as the same id. */ readonly fileId: string }
   | { readonly status: "missing" }
   | { readonly status: "refused"; readonly reason: string };
 
@@ -66,7 +67,7 @@ export function readLocalFile(path: string, limitBytes: number = LOCAL_FILE_LIMI
       length += read;
       if (length > limitBytes) return { status: "refused", reason: tooLarge(limitBytes) };
     }
-    return { status: "ok", text: buffer.subarray(0, length).toString("utf8") };
+    return { status: "ok", text: buffer.subarray(0, length).toString("utf8"), fileId: `${stats.dev}:${stats.ino}` };
   } catch (error) {
     return { status: "refused", reason: describeErrno((error as NodeJS.ErrnoException).code, error) };
   } finally {
@@ -76,10 +77,6 @@ export function readLocalFile(path: string, limitBytes: number = LOCAL_FILE_LIMI
 
 function tooLarge(limitBytes: number): string {
   return `it is larger than ${formatBytes(limitBytes)}, far more than such a file holds`;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 
 function describeKind(stats: Stats): string {
