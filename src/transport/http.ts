@@ -6,9 +6,10 @@
  * package takes, which is most of a short listing's wall time.
  */
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
-import { AbortedError, NetworkError, ProtocolError } from "../errors.js";
+import { AbortedError, NetworkError, ProtocolError, withSubject } from "../errors.js";
+import { hasExtraTrust } from "../network/cert-dirs.js";
 import { tlsFailureAdvice } from "../network/tls-advice.js";
 import { hasProxySetting, type NetworkOptions, type Route, type Router } from "../network/types.js";
 import type { Transport, TransportRequest, TransportResponse } from "./types.js";
@@ -25,8 +26,10 @@ export interface HttpOptions {
   userAgent?: string;
   /** Connections per origin. @default 16 */
   connectionsPerOrigin?: number;
-  /** Proxies and trust; their code loads only for https targets or a configured proxy. */
+  /** Proxies and trust; their code loads only for a configured proxy or a host with more than Node's default trust. */
   network?: NetworkOptions;
+  /** Whether a host[:port] is the registry at hand or its token realm (`network.certDir` applies to these only). @default every host */
+  isRegistryHost?: (host: string) => boolean;
   /** One line per request route and per host's trust sources (--debug). */
   onNetworkTrace?: (message: string) => void;
 }
@@ -51,6 +54,13 @@ const TLS_ERROR_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
+/**
+ * Verification failures that more CA certificates can cure: with Node's
+ * default roots they mean "issuer unknown", and the OS store (a corporate CA
+ * installed there) may know it.
+ */
+const UNKNOWN_ISSUER_CODES: ReadonlySet<string> = new Set(["UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT"]);
+
 /** Interim 1xx answers tolerated before the final response (a server could send them forever). */
 const MAX_INTERIM_RESPONSES = 20;
 
@@ -72,22 +82,56 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
   const network = options.network ?? {};
   const env = network.env ?? process.env;
   const proxied = hasProxySetting(network, env);
-  // Proxy and trust code loads on the first https request or with a proxy configured (issue 11, Cost).
+  const tlsVerify = options.tlsVerify ?? true;
+  const trace = options.onNetworkTrace;
+  // Issue 11, Cost: an https host with nothing but Node's default trust
+  // (no SSL_CERT_FILE/SSL_CERT_DIR, no certificate directory, no tlsFor)
+  // is reached with Node's default context, and no trust code loads. Only
+  // when Node's roots do not verify it is the OS store added (see send).
+  const directHttps: Route = { agent: new HttpsAgent({ keepAlive: true, maxSockets, rejectUnauthorized: tlsVerify }) };
+  /** host → whether it needs the router's trust (extra trust configured, or Node's roots did not verify it). */
+  const needsTrust = new Map<string, boolean>();
+  const certDirSettings = { env, certDir: network.certDir, certsDirectories: network.certsDirectories, isRegistryHost: options.isRegistryHost, tlsFor: network.tlsFor };
   let router: Promise<Router> | undefined;
-  const routeFor = (url: URL): Route | Promise<Route> => {
-    if (url.protocol !== "https:" && !proxied) {
-      options.onNetworkTrace?.(`route: ${url.origin} direct (no proxy configured)`);
-      return directHttp;
-    }
+  const routed = (url: URL): Promise<Route> => {
     router ??= import("../network/router.js").then(({ createRouter }) =>
-      createRouter({ ...network, env, tlsVerify: options.tlsVerify ?? true, maxSockets, connectTimeoutMs: connectMs, directHttpAgent: directHttp.agent, onTrace: options.onNetworkTrace }),
+      createRouter({ ...network, env, tlsVerify, maxSockets, connectTimeoutMs: connectMs, directHttpAgent: directHttp.agent, isRegistryHost: options.isRegistryHost, onTrace: trace }),
     );
     return router.then((loaded) => loaded.route(url));
   };
+  const routeFor = (url: URL): Route | Promise<Route> => {
+    if (proxied) return routed(url);
+    if (url.protocol !== "https:") {
+      trace?.(`route: ${url.origin} direct (no proxy configured)`);
+      return directHttp;
+    }
+    let extra = needsTrust.get(url.host);
+    if (extra === undefined) {
+      extra = hasExtraTrust(url.host, certDirSettings);
+      needsTrust.set(url.host, extra);
+      if (!extra) trace?.(`trust: ${url.host}: Node's default roots (nothing else configured for it; the OS store is added if they do not verify it)`);
+    }
+    if (extra) return routed(url);
+    trace?.(`route: ${url.origin} direct (no proxy configured)`);
+    return directHttps;
+  };
+
+  const sendOn = (req: TransportRequest, route: Route | Promise<Route>): Promise<TransportResponse> =>
+    route instanceof Promise ? route.then((found) => exchange(req, found), (error: unknown) => Promise.reject(mapError(error, req.method, req.url, req.signal))) : exchange(req, route);
 
   const send: Transport = (req) => {
     const route = routeFor(req.url);
-    return route instanceof Promise ? route.then((found) => exchange(req, found), (error: unknown) => Promise.reject(mapError(error, req.method, req.url, req.signal))) : exchange(req, route);
+    const sent = sendOn(req, route);
+    if (route !== directHttps || !tlsVerify) return sent;
+    return sent.catch((error: unknown) => {
+      if (!(error instanceof NetworkError) || !UNKNOWN_ISSUER_CODES.has(error.systemCode ?? "")) throw error;
+      // Remembered per host: later requests go with the OS store at once. Bodies are in memory, so the exchange is sent again as it was.
+      if (needsTrust.get(req.url.host) !== true) {
+        needsTrust.set(req.url.host, true);
+        trace?.(`trust: ${req.url.host}: Node's roots did not verify it (${error.systemCode}); retrying with the OS store`);
+      }
+      return sendOn(req, routed(req.url));
+    });
   };
 
   const exchange = (req: TransportRequest, route: Route) =>
@@ -164,6 +208,7 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
     send,
     close: async () => {
       directHttp.agent.destroy();
+      directHttps.agent.destroy();
       await router?.then((loaded) => loaded.close(), () => undefined);
     },
   };
@@ -283,10 +328,12 @@ function errorCode(error: unknown): string {
 /** Turns a failure to talk HTTP into a typed error naming the host. */
 export function mapError(error: unknown, method: string, url: URL, signal: AbortSignal | undefined): Error {
   if (signal?.aborted) return new AbortedError({ cause: error });
-  if (error instanceof ProtocolError || error instanceof NetworkError || error instanceof AbortedError) return error;
+  const where = `${method} ${url.origin}${url.pathname}`;
+  // A proxy's or the trust's own error (network/) names the proxy or the file; the request it failed is added here.
+  if (error instanceof NetworkError) return withSubject(error, where) as NetworkError;
+  if (error instanceof ProtocolError || error instanceof AbortedError) return error;
   const code = errorCode(error);
   const detail = (error as Error)?.message ?? String(error);
-  const where = `${method} ${url.origin}${url.pathname}`;
   const violation = protocolViolation(error, code, where);
   if (violation !== undefined) return violation;
   if (TLS_ERROR_CODES.has(code) || /^ERR_SSL_|^ERR_TLS_|CERT/.test(code)) {
