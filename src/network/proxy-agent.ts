@@ -225,6 +225,13 @@ async function openTunnel(proxy: ProxyEndpoint, target: string, deadline: Deadli
 
 function proxyUnreachable(proxy: ProxyEndpoint, error: NodeJS.ErrnoException): NetworkError {
   const code = error.code ?? "";
+  if (proxy.url.protocol === "https:" && /CERT|SELF_SIGNED|UNABLE_TO_|^ERR_TLS_/.test(code)) {
+    return new NetworkError(
+      "ERR_TLS",
+      `the https proxy ${redactProxyUrl(proxy.url)} could not be verified (${code}); trust its CA as a registry's: SSL_CERT_FILE, the OS store or /etc/containers/certs.d/${proxy.url.host}/ (${proxy.source})`,
+      { cause: error, systemCode: code },
+    );
+  }
   const why =
     code === "ECONNREFUSED" ? "connection refused" : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "host not found" : code === "ECONNRESET" ? "connection reset" : code || error.message;
   return new NetworkError("ERR_NETWORK", `proxy ${redactProxyUrl(proxy.url)} unreachable (${why}); check the proxy setting (${proxy.source})`, {
