@@ -16,7 +16,7 @@
  * - loopback (localhost, *.localhost, 127.0.0.0/8, ::1) is never proxied,
  *   as Go's http.ProxyFromEnvironment.
  */
-import { PROXY_VARIABLES } from "./types.js";
+import { PROXY_VARIABLES } from "./proxy-variables.js";
 
 /** The settings a decision is made from. */
 export interface ProxySettings {
