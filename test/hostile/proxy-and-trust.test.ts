@@ -8,15 +8,17 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { connect, createServer as createNetServer, type Server, type Socket } from "node:net";
+import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
-import { createClient, createProber, isRegtagsError, type ClientOptions, type TraceEvent } from "../../src/index.js";
+import { createClient, createProber, isRegtagsError } from "../../src/index.js";
+import { listTraced } from "../helpers/list-traced.js";
+import { makeTestPki } from "../helpers/test-pki.js";
+import { proxyConnectionHandler } from "../helpers/test-proxy.js";
 import { runCli } from "../helpers/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "regtags-proxy-trust-"));
@@ -24,10 +26,6 @@ const servers: { close(): unknown }[] = [];
 const sockets = new Set<Socket>();
 const PASSWORD = "S3cretProxyPw";
 const MAX_CONNECTIONS = 200;
-
-function openssl(...args: string[]): void {
-  execFileSync("openssl", args, { stdio: "ignore", cwd: dir });
-}
 
 function track(socket: Socket): void {
   sockets.add(socket);
@@ -39,53 +37,6 @@ function listen(server: Server | HttpsServer): Promise<number> {
   servers.push(server);
   server.maxConnections = MAX_CONNECTIONS;
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
-}
-
-/**
- * A proxy: CONNECT tunnels and absolute-form forwarding to registry.test (→
- * 127.0.0.1). With `echo`, a forwarded request is answered 404 with the
- * Proxy-Authorization it carried, in a header and the body (a debug proxy).
- */
-function proxyHandler(echo: boolean, log: string[]) {
-  return (client: Socket) => {
-    track(client);
-    let head = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      client.off("data", onData);
-      const lines = head.subarray(0, end).toString("latin1").split("\r\n");
-      const [method, target] = lines[0]!.split(" ") as [string, string];
-      const auth = lines.find((line) => line.toLowerCase().startsWith("proxy-authorization:"))?.slice(20).trim() ?? "";
-      log.push(`${method} ${target}`);
-      if (echo && method !== "CONNECT") {
-        const basic = auth.replace(/^Basic /, "");
-        const body = `{"errors":[{"code":"NAME_UNKNOWN","message":"proxy saw Proxy-Authorization: ${auth} (${Buffer.from(basic, "base64").toString()})"}]}`;
-        client.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nX-Seen-Proxy-Authorization: ${auth}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-        return;
-      }
-      const hostPort = method === "CONNECT" ? target : new URL(target).host;
-      const [host, port] = hostPort.split(":") as [string, string];
-      if (host !== "registry.test") {
-        client.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
-        return;
-      }
-      const upstream = connect(Number(port), "127.0.0.1", () => {
-        if (method === "CONNECT") {
-          client.write("HTTP/1.1 200 Connection established\r\n\r\n");
-          upstream.write(head.subarray(end + 4));
-        } else {
-          upstream.write(head);
-        }
-        client.pipe(upstream);
-        upstream.pipe(client);
-      });
-      track(upstream);
-      upstream.on("error", () => client.destroy());
-    };
-    client.on("data", onData);
-  };
 }
 
 let tls: { key: Buffer; cert: Buffer; ca: Buffer };
@@ -117,13 +68,7 @@ async function startOrigin(handler: (req: IncomingMessage, res: ServerResponse, 
 }
 
 before(async () => {
-  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=regtags review CA", "-keyout", "ca.key", "-out", "ca.crt");
-  writeFileSync(join(dir, "server.ext"), "subjectAltName=DNS:registry.test,IP:127.0.0.1\n");
-  openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=registry.test", "-keyout", "server.key", "-out", "server.csr");
-  openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "server.crt");
-  writeFileSync(join(dir, "client.ext"), "extendedKeyUsage=clientAuth\n");
-  openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=regtags client", "-keyout", "client.key", "-out", "client.csr");
-  openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "client.ext", "-out", "client.cert");
+  makeTestPki(dir, "regtags review CA");
   tls = { key: readFileSync(join(dir, "server.key")), cert: readFileSync(join(dir, "server.crt")), ca: readFileSync(join(dir, "ca.crt")) };
   certDir = join(dir, "cert-dir");
   mkdirSync(certDir);
@@ -137,9 +82,9 @@ before(async () => {
     socket.once("data", () => socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 35\r\n\r\n{"name":"team/app","tags":["1.0"]}\n'));
   });
   httpRegistryPort = await listen(registry);
-  echoProxyPort = await listen(createNetServer(proxyHandler(true, [])));
+  echoProxyPort = await listen(createNetServer(proxyConnectionHandler({ log: [], sockets, echoAuth: true })));
   // An https:// proxy: the same proxy behind TLS with a certificate from the test CA.
-  tlsProxyPort = await listen(createTlsServer({ key: tls.key, cert: tls.cert }, proxyHandler(false, tlsProxyLog)) as unknown as Server);
+  tlsProxyPort = await listen(createTlsServer({ key: tls.key, cert: tls.cert }, proxyConnectionHandler({ log: tlsProxyLog, sockets })) as unknown as Server);
 });
 
 after(() => {
@@ -148,26 +93,7 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function list(reference: string, options: ClientOptions): Promise<{ tags?: string[]; error?: { code: string; message: string }; trace: string[] }> {
-  const trace: string[] = [];
-  const client = createClient({
-    retry: { attempts: 1 },
-    connectTimeoutMs: 5000,
-    certsDirectories: [join(dir, "no-certs.d")],
-    ...options,
-    onTrace: (event: TraceEvent) => {
-      if (event.type === "network") trace.push(event.message);
-    },
-  });
-  try {
-    return { tags: (await client.listTags(reference)).tags, trace };
-  } catch (error) {
-    if (!isRegtagsError(error)) throw error;
-    return { error: { code: error.code, message: error.message }, trace };
-  } finally {
-    await client.close();
-  }
-}
+const list = listTraced;
 
 test("a proxy that echoes Proxy-Authorization: the password is redacted in the message and --debug (--proxy, HTTP_PROXY, probe)", async () => {
   const basic = Buffer.from(`alice:${PASSWORD}`).toString("base64");
