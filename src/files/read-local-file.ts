@@ -23,7 +23,7 @@ export const LOCAL_FILE_LIMIT = 4 * 1024 * 1024;
 
 /** What reading found. `reason` is one clause fit to follow "cannot read FILE: ". */
 export type LocalFileRead =
-  | { readonly status: "ok"; readonly text: string; /** `dev:ino`: the same file under two names reads as the same id. */ readonly fileId: string }
+  | { readonly status: "ok"; readonly text: string }
   | { readonly status: "missing" }
   | { readonly status: "refused"; readonly reason: string };
 
@@ -67,7 +67,7 @@ export function readLocalFile(path: string, limitBytes: number = LOCAL_FILE_LIMI
       length += read;
       if (length > limitBytes) return { status: "refused", reason: tooLarge(limitBytes) };
     }
-    return { status: "ok", text: buffer.subarray(0, length).toString("utf8"), fileId: `${stats.dev}:${stats.ino}` };
+    return { status: "ok", text: buffer.subarray(0, length).toString("utf8") };
   } catch (error) {
     return { status: "refused", reason: describeErrno((error as NodeJS.ErrnoException).code, error) };
   } finally {

@@ -17,7 +17,7 @@
  * Trust only adds: a source never removes what an earlier one trusts. Files
  * are read once per host, lazily, regular files only, with size caps.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { NetworkError } from "../errors.js";
@@ -261,13 +261,14 @@ async function readCapped(path: string, capBytes: number, what: string): Promise
 
 /** A system file that may be absent: undefined when it cannot be read; "" when `seen` already holds it (the same file by another name). */
 async function readOptional(path: string, capBytes: number, seen?: Set<string>): Promise<string | undefined> {
-  const read = readLocalFile(path, capBytes);
-  if (read.status !== "ok") return undefined;
   if (seen !== undefined) {
-    if (seen.has(read.fileId)) return "";
-    seen.add(read.fileId);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    const id = stat === undefined ? path : `${stat.dev}:${stat.ino}`;
+    if (seen.has(id)) return "";
+    seen.add(id);
   }
-  return read.text;
+  const read = readLocalFile(path, capBytes);
+  return read.status === "ok" ? read.text : undefined;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;

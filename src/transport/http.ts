@@ -109,7 +109,13 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
     if (extra === undefined) {
       extra = hasExtraTrust(url.host, certDirSettings);
       needsTrust.set(url.host, extra);
-      if (!extra) trace?.(`trust: ${url.host}: Node's default roots (nothing else configured for it; the OS store is added if they do not verify it)`);
+      if (!extra) {
+        trace?.(
+          tlsVerify
+            ? `trust: ${url.host}: Node's default roots (nothing else configured for it; the OS store is added if they do not verify it)`
+            : `trust: ${url.host}: certificate verification off (--tls-verify=false)`,
+        );
+      }
     }
     if (extra) return routed(url);
     trace?.(`route: ${url.origin} direct (no proxy configured)`);
