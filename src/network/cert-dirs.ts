@@ -47,9 +47,13 @@ export function hasExtraTrust(host: string, settings: CertDirSettings & { readon
   return hostCertDirectories(host, settings).some(isDirectory);
 }
 
-/** Whether `path` is an existing directory (symlinks followed). */
+/** Whether `path` is an existing directory (symlinks followed); unreachable (EACCES, ENOTDIR) counts as absent, as a listing reads it. */
 export function isDirectory(path: string): boolean {
-  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    return false;
+  }
 }
 
 function isSet(value: string | undefined): boolean {

@@ -5,13 +5,13 @@
  * decorators add. node:http loads in about a tenth of the time the undici
  * package takes, which is most of a short listing's wall time.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { AbortedError, NetworkError, ProtocolError, withSubject } from "../errors.js";
-import { hasExtraTrust } from "../network/cert-dirs.js";
 import { tlsFailureAdvice } from "../network/tls-advice.js";
-import { hasProxySetting, type NetworkOptions, type Route, type Router } from "../network/types.js";
+import type { NetworkOptions, Route } from "../network/types.js";
+import { createRouteSelector } from "./routes.js";
 import type { Transport, TransportRequest, TransportResponse } from "./types.js";
 import { headersFromRecord } from "./types.js";
 
@@ -54,13 +54,6 @@ const TLS_ERROR_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
-/**
- * Verification failures that more CA certificates can cure: with Node's
- * default roots they mean "issuer unknown", and the OS store (a corporate CA
- * installed there) may know it.
- */
-const UNKNOWN_ISSUER_CODES: ReadonlySet<string> = new Set(["UNABLE_TO_GET_ISSUER_CERT_LOCALLY", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT"]);
-
 /** Interim 1xx answers tolerated before the final response (a server could send them forever). */
 const MAX_INTERIM_RESPONSES = 20;
 
@@ -76,67 +69,26 @@ function timeoutError(code: string, ms: number): Error {
 export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
   const idleMs = options.idleTimeoutMs ?? 30_000;
   const connectMs = options.connectTimeoutMs ?? 10_000;
-  const maxSockets = options.connectionsPerOrigin ?? 16;
-  const directHttp: Route = { agent: new HttpAgent({ keepAlive: true, maxSockets }) };
   const userAgent = options.userAgent ?? "regtags";
-  const network = options.network ?? {};
-  const env = network.env ?? process.env;
-  const proxied = hasProxySetting(network, env);
-  const tlsVerify = options.tlsVerify ?? true;
-  const trace = options.onNetworkTrace;
-  // Issue 11, Cost: an https host with nothing but Node's default trust
-  // (no SSL_CERT_FILE/SSL_CERT_DIR, no certificate directory, no tlsFor)
-  // is reached with Node's default context, and no trust code loads. Only
-  // when Node's roots do not verify it is the OS store added (see send).
-  const directHttps: Route = { agent: new HttpsAgent({ keepAlive: true, maxSockets, rejectUnauthorized: tlsVerify }) };
-  /** host → whether it needs the router's trust (extra trust configured, or Node's roots did not verify it). */
-  const needsTrust = new Map<string, boolean>();
-  const certDirSettings = { env, certDir: network.certDir, certsDirectories: network.certsDirectories, isRegistryHost: options.isRegistryHost, tlsFor: network.tlsFor };
-  let router: Promise<Router> | undefined;
-  const routed = (url: URL): Promise<Route> => {
-    router ??= import("../network/router.js").then(({ createRouter }) =>
-      createRouter({ ...network, env, tlsVerify, maxSockets, connectTimeoutMs: connectMs, directHttpAgent: directHttp.agent, isRegistryHost: options.isRegistryHost, onTrace: trace }),
-    );
-    return router.then((loaded) => loaded.route(url));
-  };
-  const routeFor = (url: URL): Route | Promise<Route> => {
-    if (proxied) return routed(url);
-    if (url.protocol !== "https:") {
-      trace?.(`route: ${url.origin} direct (no proxy configured)`);
-      return directHttp;
-    }
-    let extra = needsTrust.get(url.host);
-    if (extra === undefined) {
-      extra = hasExtraTrust(url.host, certDirSettings);
-      needsTrust.set(url.host, extra);
-      if (!extra) {
-        trace?.(
-          tlsVerify
-            ? `trust: ${url.host}: Node's default roots (nothing else configured for it; the OS store is added if they do not verify it)`
-            : `trust: ${url.host}: certificate verification off (--tls-verify=false)`,
-        );
-      }
-    }
-    if (extra) return routed(url);
-    trace?.(`route: ${url.origin} direct (no proxy configured)`);
-    return directHttps;
-  };
+  const routes = createRouteSelector({
+    network: options.network ?? {},
+    tlsVerify: options.tlsVerify ?? true,
+    maxSockets: options.connectionsPerOrigin ?? 16,
+    connectTimeoutMs: connectMs,
+    isRegistryHost: options.isRegistryHost,
+    onTrace: options.onNetworkTrace,
+  });
 
   const sendOn = (req: TransportRequest, route: Route | Promise<Route>): Promise<TransportResponse> =>
     route instanceof Promise ? route.then((found) => exchange(req, found), (error: unknown) => Promise.reject(mapError(error, req.method, req.url, req.signal))) : exchange(req, route);
 
   const send: Transport = (req) => {
-    const route = routeFor(req.url);
-    const sent = sendOn(req, route);
-    if (route !== directHttps || !tlsVerify) return sent;
-    return sent.catch((error: unknown) => {
-      if (!(error instanceof NetworkError) || !UNKNOWN_ISSUER_CODES.has(error.systemCode ?? "")) throw error;
-      // Remembered per host: later requests go with the OS store at once. Bodies are in memory, so the exchange is sent again as it was.
-      if (needsTrust.get(req.url.host) !== true) {
-        needsTrust.set(req.url.host, true);
-        trace?.(`trust: ${req.url.host}: Node's roots did not verify it (${error.systemCode}); retrying with the OS store`);
-      }
-      return sendOn(req, routed(req.url));
+    const route = routes.route(req.url);
+    // Bodies are in memory, so an exchange refused for trust can be sent again as it was.
+    return sendOn(req, route).catch((error: unknown) => {
+      const again = routes.afterFailure(req.url, route, error);
+      if (again === undefined) throw error;
+      return sendOn(req, again);
     });
   };
 
@@ -212,11 +164,7 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
 
   return {
     send,
-    close: async () => {
-      directHttp.agent.destroy();
-      directHttps.agent.destroy();
-      await router?.then((loaded) => loaded.close(), () => undefined);
-    },
+    close: () => routes.close(),
   };
 }
 
