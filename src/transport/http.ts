@@ -3,7 +3,8 @@
  * (connection pools per origin). It sends a request and maps failures to
  * typed errors; it follows no redirects and knows nothing of auth, which
  * decorators add. node:http loads in about a tenth of the time the undici
- * package takes, which is most of a short listing's wall time.
+ * package takes, which is most of a short listing's wall time. Which agent
+ * (direct, proxy, trust) each request takes is routes.ts's choice.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
