@@ -36,9 +36,14 @@ import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.
 import { withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
 import { scrubError, scrubTraceListener, SecretEchoes, withSecretCapture } from "./transport/echo-guard.js";
 import type { Transport } from "./transport/types.js";
-import type { TlsMaterial } from "./network/types.js";
+import { pickNetworkOptions, proxySettingValues, type NetworkOptions } from "./network/types.js";
 
-export interface ClientOptions {
+/**
+ * Client options. The network keys (proxy, noProxy, certDir, certsDirectories,
+ * tlsFor, env: issue 11) come from {@link NetworkOptions}, shared with the
+ * prober; their code loads only when a proxy or extra trust is configured.
+ */
+export interface ClientOptions extends NetworkOptions {
   /**
    * Registry name → base URL to contact instead, e.g.
    * `{ "docker.io": "http://127.0.0.1:5000" }` for a local mirror.
@@ -137,31 +142,6 @@ export interface ClientOptions {
    * should drop or refresh the hints.
    */
   onLearnedSurprise?: (registry: string, surprise: LearnedSurprise) => void;
-
-  // Corporate networks (issue 11): proxies and trust. Their code loads only
-  // when a proxy is configured or a request is https.
-  /**
-   * Proxy URL for every request, http and https targets alike, instead of
-   * HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (`http://` is assumed without a
-   * scheme; `user:password@` is sent as Proxy-Authorization Basic). "" means
-   * no proxy. Loopback targets never go through a proxy.
-   * @default from the environment
-   */
-  proxy?: string;
-  /** NO_PROXY-syntax list (names with their subdomains, `.name`, IPs, CIDRs, `:port`, `*`) replacing NO_PROXY / no_proxy. */
-  noProxy?: string;
-  /** A directory in containers-certs.d(5) layout (skopeo's `--cert-dir`) used for every registry instead of the certs.d lookup. */
-  certDir?: string;
-  /**
-   * Roots searched for `HOST[:PORT]/` directories of `*.crt` CA certificates
-   * and `NAME.cert` + `NAME.key` client certificates.
-   * @default ["/etc/containers/certs.d", "$HOME/.config/containers/certs.d", "/etc/docker/certs.d"]
-   */
-  certsDirectories?: readonly string[];
-  /** Extra TLS material for a host[:port] (CA certificates added to the trust, a client certificate), e.g. from a secret store. */
-  tlsFor?: (host: string) => TlsMaterial | undefined;
-  /** The environment read for proxies, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR and HOME. @default process.env */
-  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** How a listing contradicted learned hints (see {@link ClientOptions.onLearnedSurprise}). */
@@ -251,17 +231,22 @@ export interface RegtagsClient {
 /** Creates a client with its own connections, token cache and backoff state. */
 export function createClient(options: ClientOptions = {}): RegtagsClient {
   const profiles = [...(options.profiles ?? []), ...BUILTIN_PROFILES];
+  // Every secret sent is remembered, so no event or error shows a server's echo of it (issue 10).
+  // Proxy-Authorization is added inside the proxy agents, below the capture: learned from the settings.
+  const echoes = new SecretEchoes();
+  for (const proxy of proxySettingValues(options, options.env ?? process.env)) echoes.rememberUrlUserinfo(proxy);
+  const onTrace = options.onTrace === undefined ? undefined : scrubTraceListener(options.onTrace, echoes);
+  /** Hosts of the registries at hand (endpoints regtags chose) and their token realms: `certDir` applies to these only. */
+  const registryHosts = new Set<string>();
   const http = createHttpTransport({
     tlsVerify: options.tlsVerify ?? true,
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-    network: { proxy: options.proxy, noProxy: options.noProxy, certDir: options.certDir, certsDirectories: options.certsDirectories, tlsFor: options.tlsFor, env: options.env },
-    ...(options.onTrace !== undefined ? { onNetworkTrace: (message: string) => options.onTrace?.({ type: "network", message }) } : {}),
+    network: pickNetworkOptions(options),
+    isRegistryHost: (host) => registryHosts.has(host),
+    ...(onTrace !== undefined ? { onNetworkTrace: (message: string) => onTrace({ type: "network", message }) } : {}),
   });
-  // Every secret sent is remembered, so no event or error shows a server's echo of it (issue 10).
-  const echoes = new SecretEchoes();
-  const onTrace = options.onTrace === undefined ? undefined : scrubTraceListener(options.onTrace, echoes);
   let base: Transport = withDeadline(withSecretCapture(http.send, echoes), options.requestTimeoutMs ?? 60_000);
   const budget: ListingBudget = { maxEntries: options.maxTags ?? DEFAULT_LISTING_BUDGET.maxEntries, maxBytes: options.maxListBytes ?? DEFAULT_LISTING_BUDGET.maxBytes };
   if (onTrace !== undefined) base = withTrace(base, onTrace);
@@ -291,6 +276,10 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     registryForOrigin: (origin) => registryByOrigin.get(origin),
     cache: new TokenCache(),
     allowInsecureRealm: options.allowInsecureRealm ?? false,
+    // A registry's token realm is part of "the registry at hand" (certDir).
+    onRealm: (realm, origin) => {
+      if (registryHosts.has(new URL(origin).host)) registryHosts.add(realm.host);
+    },
     onTrace,
   });
 
@@ -317,6 +306,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   async function* onEndpoint<T>(registry: string, walk: (endpoint: URL) => AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
     for (;;) {
       const endpoint = endpointFor(registry);
+      registryHosts.add(endpoint.host);
       let yielded = false;
       try {
         for await (const item of walk(endpoint)) {

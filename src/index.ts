@@ -49,7 +49,7 @@ export type {
   EnvCredentialRule,
 } from "./credentials/index.js";
 export type { TraceEvent, TraceListener } from "./transport/trace.js";
-export { escapeServerText, quoteServerText, escapeJsonText, isPlainServerText, mapStrings, MESSAGE_LIMIT, SERVER_TEXT_LIMIT } from "./text/safe-text.js";
+export { escapeServerText, quoteServerText, escapeJsonText, isPlainServerText, mapStrings, MESSAGE_LIMIT, SERVER_TEXT_LIMIT, TRACE_TEXT_LIMIT } from "./text/safe-text.js";
 export { checkProxyUrl, explainNetwork, formatNetworkReport } from "./network/explain.js";
 export type { NetworkReport } from "./network/explain.js";
 export type { NetworkOptions, TlsMaterial } from "./network/types.js";

@@ -44,6 +44,8 @@ export interface AuthOptions {
   readonly onTrace?: TraceListener | undefined;
   /** Allow sending Basic credentials to a plain-http token realm on a non-loopback host. @default false */
   readonly allowInsecureRealm?: boolean;
+  /** Told each token realm before it is contacted, with the origin whose challenge named it. */
+  readonly onRealm?: ((realm: URL, origin: string) => void) | undefined;
 }
 
 interface Attached {
@@ -100,6 +102,7 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
     const key = { ...tokenKeyFor(challenge, req), principal: credential === undefined ? "" : (options.registryForOrigin(origin) ?? "") };
     // A refresh token is worth as much as a password: neither goes to a plain-http realm elsewhere than loopback.
     if ((credential?.kind === "basic" || credential?.kind === "identity-token") && !options.allowInsecureRealm) assertRealmSafe(key.realm, subjectOf(origin, req));
+    if (options.onRealm !== undefined && URL.canParse(key.realm)) options.onRealm(new URL(key.realm), origin);
     let got;
     try {
       got = await cache.get(key, () => fetchToken(next, key, credential, { now: options.now ?? Date.now, signal: req.signal }));

@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import {
   AbortedError,
+  createClient,
   createCredentialResolver,
   explainCredentials,
   explainNetwork,
@@ -18,7 +19,7 @@ import {
   type CredentialResolver,
   type ExplicitCredential,
 } from "../index.js";
-import { loadConfig } from "./config.js";
+import { loadConfig, mergeEndpoints } from "./config.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { NETWORK_FLAGS, NETWORK_FLAGS_HELP, networkClientOptions } from "./network-flags.js";
 import { writeOut } from "./output.js";
@@ -105,7 +106,10 @@ certificate apply. Secrets and certificate contents are never printed.
 Options:
 ${CREDENTIAL_FLAGS_HELP}
 ${NETWORK_FLAGS_HELP}
-  --config FILE          config file (its "proxy", "noProxy", "certDir")
+  --endpoint HOST=URL    contact URL for registry HOST (repeatable), as for ls: the network part
+                         reports the host actually contacted (docker.io: registry-1.docker.io)
+  --plain-http           use http, as for ls
+  --config FILE          config file (its "endpoints", "plainHttp", "proxy", "noProxy", "certDir")
   --json                 print the report as JSON (the network part under "network")
 `;
 
@@ -125,7 +129,15 @@ export async function runAuth(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: { ...CREDENTIAL_FLAGS, ...NETWORK_FLAGS, config: { type: "string" }, json: { type: "boolean" }, debug: { type: "boolean" } },
+    options: {
+      ...CREDENTIAL_FLAGS,
+      ...NETWORK_FLAGS,
+      endpoint: { type: "string", multiple: true },
+      "plain-http": { type: "boolean" },
+      config: { type: "string" },
+      json: { type: "boolean" },
+      debug: { type: "boolean" },
+    },
   });
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? "auth which needs an image reference, e.g. regtags auth which ghcr.io/owner/image" : `auth which takes one reference, got ${positionals.length}`);
@@ -138,7 +150,12 @@ export async function runAuth(argv: string[]): Promise<number> {
     authFile: values.authfile,
     env: process.env,
   });
-  const network = await explainNetwork(reference.registry, { ...(await networkClientOptions(values, loadConfig(values.config))), env: process.env });
+  const config = loadConfig(values.config);
+  // The host actually contacted, by the client's own endpoint resolution (--endpoint, the config, profiles).
+  const resolver = createClient({ endpoints: mergeEndpoints(values.endpoint, config), plainHttp: values["plain-http"] ?? config.plainHttp ?? false });
+  const endpoint = resolver.endpointFor(reference.registry);
+  await resolver.close();
+  const network = await explainNetwork(endpoint, { ...(await networkClientOptions(values, config)), env: process.env });
   await writeOut(
     values.json === true ? `${JSON.stringify({ ...report, network }, null, 2)}\n` : `${formatCredentialReport(report)}\n${await formatNetworkReport(network)}\n`,
   );
@@ -147,7 +164,8 @@ export async function runAuth(argv: string[]): Promise<number> {
     process.stderr.write(`regtags: ${report.error}\n`);
     return EXIT_CODES.ERR_CREDENTIALS;
   }
-  return 0;
+  // What ls would fail with (a proxy setting it cannot use, a certificate without its key): a network error.
+  return network.error !== undefined ? EXIT_CODES.ERR_NETWORK : 0;
 }
 
 function prefixLines(text: string, prefix: string): string {

@@ -7,7 +7,7 @@ import { rmSync } from "node:fs";
 import type { ClientOptions, LearnedHints } from "../index.js";
 import { describeHints, hintsFromProfile, readSavedProfileSync, UsageError } from "../index.js";
 import { CREDENTIAL_FLAGS, createCliResolver, readExplicitCredential, type CredentialFlagValues } from "./auth.js";
-import { loadConfig } from "./config.js";
+import { loadConfig, mergeEndpoints } from "./config.js";
 import { NETWORK_FLAGS, networkClientOptions, type NetworkFlagValues } from "./network-flags.js";
 import { notePartialList } from "./exit-codes.js";
 import { createTracePrinter } from "./output.js";
@@ -68,18 +68,7 @@ export function normaliseBooleanFlags(argv: readonly string[]): string[] {
  */
 export async function buildClientOptions(values: ClientFlagValues, registry: string): Promise<ClientOptions> {
   const config = loadConfig(values.config);
-  const endpoints: Record<string, string> = { ...config.endpoints };
-  for (const entry of values.endpoint ?? []) {
-    const at = entry.indexOf("=");
-    if (at <= 0 || at === entry.length - 1) throw new UsageError(`--endpoint wants HOST=URL, got ${JSON.stringify(entry)}`);
-    const url = entry.slice(at + 1);
-    try {
-      new URL(url.includes("://") ? url : `https://${url}`);
-    } catch {
-      throw new UsageError(`--endpoint ${JSON.stringify(entry)}: ${JSON.stringify(url)} is not a URL`);
-    }
-    endpoints[entry.slice(0, at)] = url;
-  }
+  const endpoints = mergeEndpoints(values.endpoint, config);
   const options: ClientOptions = {
     endpoints,
     plainHttp: values["plain-http"] ?? config.plainHttp ?? false,

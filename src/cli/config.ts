@@ -24,6 +24,23 @@ export interface CliConfig {
   certDir?: string;
 }
 
+/** The config file's endpoints with each `--endpoint HOST=URL` over them. @throws UsageError on a malformed entry. */
+export function mergeEndpoints(flags: readonly string[] | undefined, config: CliConfig): Record<string, string> {
+  const endpoints: Record<string, string> = { ...config.endpoints };
+  for (const entry of flags ?? []) {
+    const at = entry.indexOf("=");
+    if (at <= 0 || at === entry.length - 1) throw new UsageError(`--endpoint wants HOST=URL, got ${JSON.stringify(entry)}`);
+    const url = entry.slice(at + 1);
+    try {
+      new URL(url.includes("://") ? url : `https://${url}`);
+    } catch {
+      throw new UsageError(`--endpoint ${JSON.stringify(entry)}: ${JSON.stringify(url)} is not a URL`);
+    }
+    endpoints[entry.slice(0, at)] = url;
+  }
+  return endpoints;
+}
+
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env["XDG_CONFIG_HOME"] !== undefined && env["XDG_CONFIG_HOME"] !== "" ? env["XDG_CONFIG_HOME"] : join(homedir(), ".config");
   return join(base, "regtags", "config.json");

@@ -9,7 +9,7 @@
  * broke the grammar), not a usage error: the user did not type it.
  */
 import { readFileSync } from "node:fs";
-import { createClient, escapeJsonText, escapeServerText, isRegtagsError, MESSAGE_LIMIT, parseReference, parseRegistryName, ProtocolError, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
+import { createClient, escapeJsonText, escapeServerText, isRegtagsError, MESSAGE_LIMIT, parseReference, parseRegistryName, ProtocolError, quoteServerText, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
 import { catalogReference } from "./catalog-names.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
@@ -64,10 +64,9 @@ type Target = { readonly name: string; readonly reference: Reference } | { reado
 function catalogTarget(registry: string, repository: string): Target {
   const reference = catalogReference(registry, repository);
   if (reference !== undefined) return { name: reference.name, reference };
-  const shown = escapeServerText(repository);
   return {
-    name: `${registry}/${shown}`,
-    error: new ProtocolError(`${registry}: its catalog lists "${shown}", which is not a valid repository name (lowercase letters, digits and . _ - / only); skipped, the other repositories are listed`),
+    name: `${registry}/${escapeServerText(repository)}`,
+    error: new ProtocolError(`${registry}: its catalog lists ${quoteServerText(repository)}, which is not a valid repository name (lowercase letters, digits and . _ - / only); skipped, the other repositories are listed`),
   };
 }
 

@@ -4,7 +4,7 @@
  * shown even without --debug. Events quote servers (headers, messages): each
  * of their strings is escaped before it is printed.
  */
-import { escapeServerText, mapStrings, MESSAGE_LIMIT, type TraceEvent, type TraceListener } from "../index.js";
+import { escapeServerText, mapStrings, MESSAGE_LIMIT, TRACE_TEXT_LIMIT, type TraceEvent, type TraceListener } from "../index.js";
 
 let stdoutClosed = false;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -20,12 +20,9 @@ export function writeOut(text: string): Promise<void> {
   });
 }
 
-/** Longest string of an event printed (the client already caps them; a listener of another origin may not). */
-const TRACE_FIELD_LIMIT = 1000;
-
 /** One event as --debug prints it (a response's headers on lines of their own); every quoted string escaped. */
 export function formatTraceEvent(raw: TraceEvent): string | undefined {
-  const event = mapStrings(raw, (text) => escapeServerText(text, TRACE_FIELD_LIMIT));
+  const event = mapStrings(raw, (text) => escapeServerText(text, TRACE_TEXT_LIMIT) /* the client already caps them; a listener of another origin may not */);
   switch (event.type) {
     case "request":
       return `→ ${event.method} ${event.url} [${event.purpose || "request"}] authorization: ${event.authorization}`;

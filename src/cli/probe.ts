@@ -65,19 +65,8 @@ export async function runProbe(argv: string[]): Promise<number> {
   try {
     for (const reference of references) {
       const options = await buildClientOptions(values, reference.registry);
-      const prober = createProber({
-        ...(options.endpoints !== undefined ? { endpoints: options.endpoints } : {}),
-        ...(options.plainHttp !== undefined ? { plainHttp: options.plainHttp } : {}),
-        ...(options.tlsVerify !== undefined ? { tlsVerify: options.tlsVerify } : {}),
-        ...(options.allowInsecureRealm !== undefined ? { allowInsecureRealm: options.allowInsecureRealm } : {}),
-        ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-        ...(options.onTrace !== undefined ? { onTrace: options.onTrace } : {}),
-        ...(options.retry !== undefined ? { retry: options.retry } : {}),
-        ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-        ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-        ...(largeN !== undefined ? { largeN } : {}),
-        network: { proxy: options.proxy, noProxy: options.noProxy, certDir: options.certDir },
-      });
+      // ProbeOptions shares ClientOptions' keys (network ones included); what the prober does not use is ignored.
+      const prober = createProber({ ...options, ...(largeN !== undefined ? { largeN } : {}) });
       try {
         const findings = await prober.probe(reference, { signal: controller.signal });
         columns.push(findings);

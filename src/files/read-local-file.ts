@@ -11,6 +11,7 @@
  * credentials, or "ignore the saved profile").
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { formatBytes } from "../text/format-bytes.js";
 
 /**
  * 4 MiB. The largest of these files in practice is a docker config.json with
@@ -76,10 +77,6 @@ export function readLocalFile(path: string, limitBytes: number = LOCAL_FILE_LIMI
 
 function tooLarge(limitBytes: number): string {
   return `it is larger than ${formatBytes(limitBytes)}, far more than such a file holds`;
-}
-
-function formatBytes(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`;
 }
 
 function describeKind(stats: Stats): string {

@@ -6,6 +6,7 @@
  * as an incomplete list (exit 7, or 10 with --allow-partial), never a crash.
  */
 import { IncompleteListError } from "../errors.js";
+import { formatBytes } from "../text/format-bytes.js";
 
 export interface ListingBudget {
   /** Distinct entries kept (and dropped ones remembered) across the listing. */
@@ -60,12 +61,4 @@ export class BudgetMeter {
       );
     }
   }
-}
-
-/** 2147483648 → "2 GiB"; sizes that are not whole units stay in bytes. */
-export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [["GiB", 1024 ** 3], ["MiB", 1024 ** 2], ["KiB", 1024]] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
-  }
-  return `${bytes} bytes`;
 }

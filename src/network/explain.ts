@@ -19,14 +19,19 @@ export interface NetworkReport {
   readonly certificateDirectories: readonly { readonly path: string; readonly exists: boolean }[];
   /** The client certificate's files, when one applies. */
   readonly clientCertificate?: { readonly cert: string; readonly key: string };
-  /** Why the trust could not be read (a certificate without its key, an unreadable file). */
+  /** Why a listing would fail before sending: an unusable proxy setting, trust that cannot be read (a certificate without its key, an unreadable file). */
   readonly error?: string;
 }
 
-/** Explains how requests to `registry` (host[:port]) would go. */
-export async function explainNetwork(registry: string, options: NetworkOptions = {}): Promise<NetworkReport> {
+/**
+ * Explains how requests to a registry would go: `target` is the endpoint
+ * contacted (`client.endpointFor(registry)`, which applies endpoints and
+ * profiles: docker.io → https://registry-1.docker.io), or a host[:port]
+ * reached over https.
+ */
+export async function explainNetwork(target: string | URL, options: NetworkOptions = {}): Promise<NetworkReport> {
   const { buildNetworkReport } = await import("./report.js");
-  return buildNetworkReport(registry, options);
+  return buildNetworkReport(target, options);
 }
 
 /** The report as indented text lines. */

@@ -16,7 +16,7 @@ import { Agent as HttpAgent, type AgentOptions as HttpAgentOptions, type ClientR
 import { Agent as HttpsAgent, type AgentOptions as HttpsAgentOptions } from "node:https";
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from "node:tls";
+import { connect as tlsConnect, type ConnectionOptions, type SecureContext, type TLSSocket } from "node:tls";
 import { NetworkError } from "../errors.js";
 import { proxyAuthorization, redactProxyUrl } from "./proxy-env.js";
 
@@ -26,6 +26,8 @@ export interface ProxyEndpoint {
   readonly url: URL;
   /** Where the setting came from, e.g. `HTTPS_PROXY`. */
   readonly source: string;
+  /** For an https:// proxy: the trust to verify it with (the router's, as for registries). @default Node's */
+  readonly tls?: { readonly secureContext: SecureContext; readonly rejectUnauthorized: boolean };
 }
 
 type ConnectCallback = (error: Error | null, socket: Duplex) => void;
@@ -159,7 +161,7 @@ function connectToProxy(proxy: ProxyEndpoint, deadline: Deadline): Promise<Socke
   const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   return new Promise<Socket>((resolve, reject) => {
     const socket: Socket = https
-      ? tlsConnect({ host: hostname, port, ...(isIP(hostname) === 0 ? { servername: hostname } : {}) })
+      ? tlsConnect({ host: hostname, port, ...(isIP(hostname) === 0 ? { servername: hostname } : {}), ...proxy.tls })
       : netConnect({ host: hostname, port });
     deadline.watch(socket);
     socket.once(https ? "secureConnect" : "connect", () => {
@@ -223,6 +225,13 @@ async function openTunnel(proxy: ProxyEndpoint, target: string, deadline: Deadli
 
 function proxyUnreachable(proxy: ProxyEndpoint, error: NodeJS.ErrnoException): NetworkError {
   const code = error.code ?? "";
+  if (proxy.url.protocol === "https:" && /CERT|SELF_SIGNED|UNABLE_TO_|^ERR_TLS_/.test(code)) {
+    return new NetworkError(
+      "ERR_TLS",
+      `the https proxy ${redactProxyUrl(proxy.url)} could not be verified (${code}); trust its CA as a registry's: SSL_CERT_FILE, the OS store or /etc/containers/certs.d/${proxy.url.host}/ (${proxy.source})`,
+      { cause: error, systemCode: code },
+    );
+  }
   const why =
     code === "ECONNREFUSED" ? "connection refused" : code === "ENOTFOUND" || code === "EAI_AGAIN" ? "host not found" : code === "ECONNRESET" ? "connection reset" : code || error.message;
   return new NetworkError("ERR_NETWORK", `proxy ${redactProxyUrl(proxy.url)} unreachable (${why}); check the proxy setting (${proxy.source})`, {

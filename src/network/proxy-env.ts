@@ -16,6 +16,7 @@
  * - loopback (localhost, *.localhost, 127.0.0.0/8, ::1) is never proxied,
  *   as Go's http.ProxyFromEnvironment.
  */
+import { PROXY_VARIABLES } from "./proxy-variables.js";
 
 /** The settings a decision is made from. */
 export interface ProxySettings {
@@ -47,12 +48,6 @@ export type ProxyDecision =
       readonly reason: string;
     };
 
-/** The six proxy variables, in lookup order per scheme; lowercase wins where both are set (Go, curl). */
-const PROXY_VARIABLES: Readonly<Record<"https:" | "http:", readonly string[]>> = {
-  "https:": ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"],
-  "http:": ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"],
-};
-
 const NO_PROXY_VARIABLES = ["no_proxy", "NO_PROXY"] as const;
 
 /** Decides how a request to `target` goes. */
@@ -66,7 +61,7 @@ export function resolveProxy(target: URL, settings: ProxySettings): ProxyDecisio
     source = "--proxy";
     if (raw === "") return { kind: "direct", reason: "the proxy setting is empty" };
   } else {
-    const names = target.protocol === "https:" ? PROXY_VARIABLES["https:"] : PROXY_VARIABLES["http:"];
+    const names = PROXY_VARIABLES[target.protocol === "https:" ? "https:" : "http:"];
     for (const name of names) {
       if (nonEmpty(settings.env[name])) {
         raw = settings.env[name];

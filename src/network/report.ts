@@ -1,29 +1,36 @@
 /** Builds and prints the {@link NetworkReport} of `regtags auth which`. */
 import { describeDecision } from "./router.js";
 import { redactProxyUrl, resolveProxy } from "./proxy-env.js";
-import { hostCertDirectories, TrustStore } from "./trust.js";
+import { hostCertDirectories, isDirectory } from "./cert-dirs.js";
+import { TrustStore } from "./trust.js";
 import type { NetworkReport } from "./explain.js";
 import type { NetworkOptions } from "./types.js";
 
-export async function buildNetworkReport(registry: string, options: NetworkOptions): Promise<NetworkReport> {
+/** The report for `target`: an endpoint URL, or a registry host[:port] reached over https. */
+export async function buildNetworkReport(target: string | URL, options: NetworkOptions): Promise<NetworkReport> {
   const env = options.env ?? process.env;
-  const url = new URL(`https://${registry}`);
+  const url = typeof target === "string" ? new URL(`https://${target}`) : target;
   const decision = resolveProxy(url, { proxy: options.proxy, noProxy: options.noProxy, env });
   const base = {
     url: url.origin,
     route: describeDecision(decision, redactProxyUrl),
     ...(decision.kind === "proxy" ? { proxy: redactProxyUrl(decision.proxy) } : {}),
   };
+  // The router's own refusal, as a listing would meet it.
+  const proxyError = decision.kind === "invalid" ? { error: `the proxy from ${decision.source} cannot be used: ${decision.reason}` } : {};
+  if (url.protocol !== "https:") return { ...base, trust: ["none: plain http"], certificateDirectories: [], ...proxyError };
+  const settings = { env, certDir: options.certDir, certsDirectories: options.certsDirectories, tlsFor: options.tlsFor };
   try {
-    const trust = await new TrustStore({ env, certDir: options.certDir, certsDirectories: options.certsDirectories, tlsFor: options.tlsFor }).forHost(url.host);
+    const trust = await new TrustStore(settings).forHost(url.host);
     return {
       ...base,
       trust: trust.sources,
       certificateDirectories: trust.directories,
       ...(trust.clientCertificate !== undefined ? { clientCertificate: trust.clientCertificate } : {}),
+      ...proxyError,
     };
   } catch (error) {
-    const directories = hostCertDirectories(url.host, { env, certDir: options.certDir, certsDirectories: options.certsDirectories }).map((path) => ({ path, exists: false }));
+    const directories = hostCertDirectories(url.host, settings).map((path) => ({ path, exists: isDirectory(path) }));
     return { ...base, trust: [], certificateDirectories: directories, error: (error as Error).message };
   }
 }

@@ -2,9 +2,9 @@
  * Chooses the agent of each request: direct or through which proxy (from
  * proxy-env.ts), with which trust (from trust.ts). Agents are created lazily,
  * one per proxy and trust, and pooled (keep-alive) like the transport's own;
- * close() destroys them. Loaded with import() by transport/http.ts only for
- * https targets or when a proxy is configured, so a plain-http run without a
- * proxy never loads it.
+ * close() destroys them. Loaded with import() by transport/http.ts only when
+ * a proxy is configured or a host needs more than Node's default trust
+ * (network/cert-dirs.ts decides), so a run without either never loads it.
  */
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
@@ -24,12 +24,21 @@ export interface RouterOptions extends NetworkOptions {
   readonly connectTimeoutMs: number;
   /** The transport's own agent for direct http requests. */
   readonly directHttpAgent: HttpAgent;
+  /** Whether a host is the registry at hand or its token realm (`certDir` applies to these only). @default every host */
+  readonly isRegistryHost?: ((host: string) => boolean) | undefined;
   /** One line per request route and per host trust (for --debug). */
   readonly onTrace?: ((message: string) => void) | undefined;
 }
 
 export function createRouter(options: RouterOptions): Router {
-  const trust = new TrustStore({ env: options.env, certDir: options.certDir, certsDirectories: options.certsDirectories, tlsFor: options.tlsFor, verify: options.tlsVerify });
+  const trust = new TrustStore({
+    env: options.env,
+    certDir: options.certDir,
+    certsDirectories: options.certsDirectories,
+    isRegistryHost: options.isRegistryHost,
+    tlsFor: options.tlsFor,
+    verify: options.tlsVerify,
+  });
   const agents = new Map<string, HttpAgent>();
   const announced = new Set<string>();
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
@@ -46,6 +55,20 @@ export function createRouter(options: RouterOptions): Router {
     return found;
   };
 
+  const trustFor = async (host: string) => {
+    const found = await trust.forHost(host);
+    if (!announced.has(host)) {
+      announced.add(host);
+      options.onTrace?.(`trust: ${host}: ${found.sources.join(", ")}${describeDirectories(found.directories)}`);
+    }
+    return found;
+  };
+  /** An https:// proxy is verified with the same trust as registries: the global sources and the certs.d directories of its own host. */
+  const proxyTls = async (proxy: URL): Promise<Pick<ProxyEndpoint, "tls">> => {
+    if (proxy.protocol !== "https:") return {};
+    return { tls: { secureContext: (await trustFor(proxy.host)).secureContext, rejectUnauthorized: options.tlsVerify } };
+  };
+
   return {
     async route(url) {
       const code = hasProxySetting(options, options.env) ? await loadProxyCode() : undefined;
@@ -54,17 +77,13 @@ export function createRouter(options: RouterOptions): Router {
         throw new NetworkError("ERR_PROXY", `the proxy from ${decision.source} cannot be used: ${decision.reason}`, { systemCode: "PROXY_INVALID" });
       }
       options.onTrace?.(`route: ${url.origin} ${describeDecision(decision, code?.redactProxyUrl)}`);
-      const proxy: ProxyEndpoint | undefined = decision.kind === "proxy" ? { url: decision.proxy, source: decision.source } : undefined;
+      const proxy: ProxyEndpoint | undefined = decision.kind === "proxy" ? { url: decision.proxy, source: decision.source, ...(await proxyTls(decision.proxy)) } : undefined;
       if (url.protocol !== "https:") {
         if (proxy === undefined) return { agent: options.directHttpAgent };
         const forward = agent<ForwardAgent>(`forward ${proxy.url.href}`, () => new code!.ForwardAgent(proxy, agentOptions, options.connectTimeoutMs));
         return { agent: forward, responseError: (status) => forward.responseError(status) };
       }
-      const hostTrust = await trust.forHost(url.host);
-      if (!announced.has(url.host)) {
-        announced.add(url.host);
-        options.onTrace?.(`trust: ${url.host}: ${hostTrust.sources.join(", ")}${describeDirectories(hostTrust.directories)}`);
-      }
+      const hostTrust = await trustFor(url.host);
       const trustKey = hostTrust.hostSpecific ? url.host : "";
       const tls = { ...agentOptions, rejectUnauthorized: options.tlsVerify, secureContext: hostTrust.secureContext };
       if (proxy === undefined) return { agent: agent(`direct|${trustKey}`, () => new HttpsAgent(tls)) };

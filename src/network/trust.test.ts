@@ -114,11 +114,11 @@ test("only regular files within the cap: a FIFO is skipped without blocking, /de
   assert.deepEqual(fine.sources.slice(-1), [join(odd, "reg.corp", "ca.crt")]);
   symlinkSync("/dev/zero", join(odd, "reg.corp", "zero.crt"));
   const zero = await failure(new TrustStore({ env: {}, certsDirectories: [odd] }).forHost("reg.corp"));
-  assert.match(zero.message, /cannot read the CA certificate .*zero\.crt \(not a regular file\)/);
+  assert.match(zero.message, /cannot read the CA certificate .*zero\.crt \(it is a character device, not a regular file\)/);
   const big = root("big", "reg.corp", {});
   writeFileSync(join(big, "reg.corp", "big.crt"), Buffer.alloc(1024 * 1024 + 1, 65));
   const oversized = await failure(new TrustStore({ env: {}, certsDirectories: [big] }).forHost("reg.corp"));
-  assert.match(oversized.message, /big\.crt \(larger than 1048576 bytes\)/);
+  assert.match(oversized.message, /big\.crt \(it is larger than 1 MiB, far more than such a file holds\)/);
   // SSL_CERT_FILE pointing at a device is skipped (a system setting, not the registry's own directory).
   const device = await new TrustStore({ env: { SSL_CERT_FILE: "/dev/zero" }, certsDirectories: [] }).forHost("x");
   assert.deepEqual(withoutNodeExtra(device.sources), ["Node's bundled roots"]);

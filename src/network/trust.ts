@@ -8,7 +8,8 @@
  *      of Go's crypto/x509 root_linux.go paths that exists
  *      (/etc/ssl/certs/ca-certificates.crt on Debian);
  *   3. every file in the SSL_CERT_DIR directories (colon-separated);
- *   4. per registry host[:port]: `--cert-dir DIR`, else every
+ *   4. per registry host[:port]: `--cert-dir DIR` (the registry at hand and
+ *      its token realm only), else every
  *      `ROOT/HOST[:PORT]/` under /etc/containers/certs.d,
  *      ~/.config/containers/certs.d and /etc/docker/certs.d: `*.crt` are CA
  *      certificates, `NAME.cert` + `NAME.key` a client certificate;
@@ -16,11 +17,14 @@
  * Trust only adds: a source never removes what an earlier one trusts. Files
  * are read once per host, lazily, regular files only, with size caps.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
 import { NetworkError } from "../errors.js";
+import { readLocalFile } from "../files/read-local-file.js";
+import { hostCertDirectories, type CertDirSettings } from "./cert-dirs.js";
+
+export { defaultCertsDirectories, hostCertDirectories } from "./cert-dirs.js";
 
 /** PEM material for one host, as the library's `tlsFor` hook returns it. */
 export interface TlsMaterial {
@@ -32,12 +36,7 @@ export interface TlsMaterial {
   readonly key?: string | Buffer;
 }
 
-export interface TrustSettings {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** A certs.d-layout directory used for every host instead of the certs.d roots (skopeo's --cert-dir). */
-  readonly certDir?: string | undefined;
-  /** Roots searched for HOST[:PORT]/ subdirectories. @default {@link defaultCertsDirectories} */
-  readonly certsDirectories?: readonly string[] | undefined;
+export interface TrustSettings extends CertDirSettings {
   readonly tlsFor?: ((host: string) => TlsMaterial | undefined) | undefined;
   /** false (--tls-verify=false): no CA is read (nothing is verified); client certificates still are. @default true */
   readonly verify?: boolean | undefined;
@@ -56,18 +55,6 @@ export const OS_CERT_FILES: readonly string[] = [
 const BUNDLE_CAP_BYTES = 8 * 1024 * 1024;
 const FILE_CAP_BYTES = 1024 * 1024;
 const DIR_ENTRY_CAP = 1000;
-
-/** containers-certs.d(5) and docker's per-registry directories, in that order. */
-export function defaultCertsDirectories(env: Readonly<Record<string, string | undefined>>): string[] {
-  const home = env["HOME"] !== undefined && env["HOME"] !== "" ? env["HOME"] : homedir();
-  return ["/etc/containers/certs.d", join(home, ".config/containers/certs.d"), "/etc/docker/certs.d"];
-}
-
-/** The per-host directories consulted for `host` (host[:port] as in the URL). Pure. */
-export function hostCertDirectories(host: string, settings: TrustSettings): string[] {
-  if (settings.certDir !== undefined) return [settings.certDir];
-  return (settings.certsDirectories ?? defaultCertsDirectories(settings.env)).map((root) => join(root, host));
-}
 
 /** What applies to one host: the human-readable sources and the material. */
 export interface HostTrust {
@@ -267,45 +254,21 @@ async function listRegularNames(dir: string): Promise<string[] | undefined> {
 
 /** A file the user placed for this purpose: unreadable is an error naming it. */
 async function readCapped(path: string, capBytes: number, what: string): Promise<string> {
-  try {
-    const text = await readRegularFile(path, capBytes);
-    if (text === undefined) throw Object.assign(new Error("not a regular file"), { code: "" });
-    return text;
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code || (error as Error).message;
-    throw new NetworkError("ERR_TLS", `cannot read the ${what} ${path} (${why})`, { cause: error, systemCode: "" });
-  }
+  const read = readLocalFile(path, capBytes);
+  if (read.status === "ok") return read.text;
+  throw new NetworkError("ERR_TLS", `cannot read the ${what} ${path} (${read.status === "missing" ? "no such file" : read.reason})`, { systemCode: "" });
 }
 
-/** A system file that may be absent: undefined when it cannot be read; "" when `seen` already holds it. */
+/** A system file that may be absent: undefined when it cannot be read; "" when `seen` already holds it (the same file by another name). */
 async function readOptional(path: string, capBytes: number, seen?: Set<string>): Promise<string | undefined> {
-  try {
-    return await readRegularFile(path, capBytes, seen);
-  } catch {
-    return undefined;
+  if (seen !== undefined) {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    const id = stat === undefined ? path : `${stat.dev}:${stat.ino}`;
+    if (seen.has(id)) return "";
+    seen.add(id);
   }
-}
-
-/**
- * The file's text when it is a regular file within the cap; O_NONBLOCK so a
- * FIFO never hangs. Synchronous: a few small local files, once per host, cost
- * less so than the thread-pool round trips of fs/promises.
- */
-async function readRegularFile(path: string, capBytes: number, seen?: Set<string>): Promise<string | undefined> {
-  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) return undefined;
-    if (seen !== undefined) {
-      const id = `${stat.dev}:${stat.ino}`;
-      if (seen.has(id)) return "";
-      seen.add(id);
-    }
-    if (stat.size > capBytes) throw Object.assign(new Error(`larger than ${capBytes} bytes`), { code: "" });
-    return readFileSync(fd, "utf8");
-  } finally {
-    closeSync(fd);
-  }
+  const read = readLocalFile(path, capBytes);
+  return read.status === "ok" ? read.text : undefined;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;

@@ -1,26 +1,50 @@
 /**
- * The network options (proxies, trust) shared by the client, the HTTP
- * transport and the lazily loaded network code, and a cheap check for
- * whether any proxy is configured: without one, no proxy code is loaded.
+ * The network options (proxies, trust) shared by the client, the prober, the
+ * HTTP transport and the lazily loaded network code, and cheap checks on
+ * them: without a proxy, no proxy code is loaded.
  */
 import type { Agent } from "node:http";
 import type { TlsMaterial } from "./trust.js";
 
+export { hasProxySetting, PROXY_VARIABLES, proxySettingValues } from "./proxy-variables.js";
+
 export type { TlsMaterial };
 
+/** Proxies and trust: the same keys in ClientOptions and ProbeOptions (issue 11). */
 export interface NetworkOptions {
-  /** Proxy URL for every target, instead of the *_PROXY variables; "" = none. */
-  readonly proxy?: string | undefined;
-  /** NO_PROXY-syntax list replacing NO_PROXY / no_proxy. */
-  readonly noProxy?: string | undefined;
-  /** A certs.d-layout directory used for every host instead of the certs.d roots. */
-  readonly certDir?: string | undefined;
-  /** Roots searched for HOST[:PORT]/ subdirectories. */
-  readonly certsDirectories?: readonly string[] | undefined;
-  /** Extra TLS material per host[:port]. */
-  readonly tlsFor?: ((host: string) => TlsMaterial | undefined) | undefined;
-  /** The environment read for proxies, SSL_CERT_FILE/SSL_CERT_DIR and HOME. @default process.env */
-  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /**
+   * Proxy URL for every request, http and https targets alike, instead of
+   * HTTPS_PROXY / HTTP_PROXY / ALL_PROXY (`http://` is assumed without a
+   * scheme; `user:password@` is sent as Proxy-Authorization Basic). "" means
+   * no proxy. Loopback targets never go through a proxy.
+   * @default from the environment
+   */
+  proxy?: string | undefined;
+  /** NO_PROXY-syntax list (names with their subdomains, `.name`, IPs, CIDRs, `:port`, `*`) replacing NO_PROXY / no_proxy. */
+  noProxy?: string | undefined;
+  /**
+   * A directory in containers-certs.d(5) layout (skopeo's `--cert-dir`) used,
+   * instead of the certs.d lookup, for the registry being listed (its endpoint
+   * host) and its token realm only; other hosts (vendor APIs, redirect
+   * targets) keep the certs.d lookup.
+   */
+  certDir?: string | undefined;
+  /**
+   * Roots searched for `HOST[:PORT]/` directories of `*.crt` CA certificates
+   * and `NAME.cert` + `NAME.key` client certificates.
+   * @default ["/etc/containers/certs.d", "$HOME/.config/containers/certs.d", "/etc/docker/certs.d"]
+   */
+  certsDirectories?: readonly string[] | undefined;
+  /** Extra TLS material for a host[:port] (CA certificates added to the trust, a client certificate), e.g. from a secret store. */
+  tlsFor?: ((host: string) => TlsMaterial | undefined) | undefined;
+  /** The environment read for proxies, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR and HOME. @default process.env */
+  env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/** The network keys of any options object that extends {@link NetworkOptions}, for passing them on. */
+export function pickNetworkOptions(options: NetworkOptions): NetworkOptions {
+  const { proxy, noProxy, certDir, certsDirectories, tlsFor, env } = options;
+  return { proxy, noProxy, certDir, certsDirectories, tlsFor, env };
 }
 
 /** How one request goes: the agent to send it with. */
@@ -34,13 +58,4 @@ export interface Router {
   /** @throws NetworkError when the proxy setting or a certificate file cannot be used. */
   route(url: URL): Promise<Route>;
   close(): void;
-}
-
-/** The proxy variables (any case as Go and curl read them). */
-export const PROXY_VARIABLES = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] as const;
-
-/** True when a proxy setting or variable is present. */
-export function hasProxySetting(options: NetworkOptions, env: Readonly<Record<string, string | undefined>>): boolean {
-  if (options.proxy !== undefined) return options.proxy.trim() !== "";
-  return PROXY_VARIABLES.some((name) => (env[name] ?? "").trim() !== "");
 }

@@ -15,25 +15,26 @@ import type { Credential, CredentialResolver } from "../auth/credential.js";
 import { CATALOG_SCOPE, repositoryScope } from "../auth/scope.js";
 import { refreshMarginMs } from "../auth/token-cache.js";
 import { fetchToken } from "../auth/token-endpoint.js";
-import { isRegtagsError, NetworkError, truncate } from "../errors.js";
+import { isRegtagsError, NetworkError } from "../errors.js";
 import { findNextLink } from "../listing/link.js";
 import { parseTagsBody } from "../listing/tags-body.js";
 import { BUILTIN_PROFILES, findProfile, type RegistryProfile } from "../profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, type Reference } from "../reference/reference.js";
 import { createHttpTransport, NOT_TLS_CODES, type HttpTransport } from "../transport/http.js";
-import type { NetworkOptions } from "../network/types.js";
+import { pickNetworkOptions, proxySettingValues, type NetworkOptions } from "../network/types.js";
 import { withRedirects } from "../transport/redirect.js";
 import { parseErrorBody } from "../transport/registry-error.js";
 import { abortableSleep, withRetry, type RetryOptions } from "../transport/retry.js";
 import { redactUrl, withTrace, type TraceListener } from "../transport/trace.js";
 import { scrubError, scrubTraceListener, SecretEchoes, withSecretCapture } from "../transport/echo-guard.js";
-import { mapStrings } from "../text/safe-text.js";
+import { escapeServerText, mapStrings } from "../text/safe-text.js";
 import type { Transport, TransportResponse } from "../transport/types.js";
 import type { ProbeExchange, ProbeFindings } from "./findings.js";
 import { DEFAULT_LARGE_N, nextSearchSize, type ProbeStepId, type SearchOutcome } from "./plan.js";
 import { pageOutcome, parseTokenShape, shapeFindings, type Observations, type SeenPage, type SeenResponse, type SeenToken } from "./shape.js";
 
-export interface ProbeOptions {
+/** Probe options; the network keys (proxy, noProxy, certDir, certsDirectories, tlsFor, env) are ClientOptions' own. */
+export interface ProbeOptions extends NetworkOptions {
   /** Registry name → base URL to contact instead (as ClientOptions.endpoints). */
   endpoints?: Readonly<Record<string, string>>;
   /** http for every registry. @default false */
@@ -57,8 +58,6 @@ export interface ProbeOptions {
   profiles?: readonly RegistryProfile[];
   /** @default Date.now */
   now?: () => number;
-  /** Proxies and trust, as ClientOptions' proxy, noProxy, certDir, certsDirectories, tlsFor, env. */
-  network?: NetworkOptions;
 }
 
 export interface Prober {
@@ -75,20 +74,27 @@ const SOFTWARE_HEADERS = ["docker-distribution-api-version", "x-jfrog-version"];
 
 /** Creates a prober with its own connections. Close it when done. */
 export function createProber(options: ProbeOptions = {}): Prober {
+  // Every secret sent is remembered, so no finding, event or error shows a server's echo of it (issue 10);
+  // proxy credentials are added below the capture, so they are learned from the settings.
+  const echoes = new SecretEchoes();
+  for (const proxy of proxySettingValues(options, options.env ?? process.env)) echoes.rememberUrlUserinfo(proxy);
+  const onTrace = options.onTrace === undefined ? undefined : scrubTraceListener(options.onTrace, echoes);
+  /** The probed registries' endpoint hosts and token realms: `certDir` applies to these only. */
+  const registryHosts = new Set<string>();
   const http = createHttpTransport({
     tlsVerify: options.tlsVerify ?? true,
     ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
     ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
     ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-    ...(options.network !== undefined ? { network: options.network } : {}),
+    network: pickNetworkOptions(options),
+    isRegistryHost: (host) => registryHosts.has(host),
+    ...(onTrace !== undefined ? { onNetworkTrace: (message: string) => onTrace({ type: "network", message }) } : {}),
   });
-  // Every secret sent is remembered, so no finding, event or error shows a server's echo of it (issue 10).
-  const echoes = new SecretEchoes();
   const guarded: HttpTransport = { send: withSecretCapture(http.send, echoes), close: () => http.close() };
-  const traced = options.onTrace === undefined ? options : { ...options, onTrace: scrubTraceListener(options.onTrace, echoes) };
+  const traced = onTrace === undefined ? options : { ...options, onTrace };
   return {
     probe: (reference, probeOptions = {}) =>
-      runProbe(guarded, traced, typeof reference === "string" ? parseReference(reference) : reference, probeOptions.signal).then(
+      runProbe(guarded, traced, registryHosts, typeof reference === "string" ? parseReference(reference) : reference, probeOptions.signal).then(
         (findings) => mapStrings(findings, (text) => echoes.redact(text)),
         (error: unknown) => Promise.reject(scrubError(error, echoes)),
       ),
@@ -134,7 +140,7 @@ export function redactLinkHeader(link: string): string {
   });
 }
 
-async function runProbe(http: HttpTransport, options: ProbeOptions, ref: Reference, signal: AbortSignal | undefined): Promise<ProbeFindings> {
+async function runProbe(http: HttpTransport, options: ProbeOptions, registryHosts: Set<string>, ref: Reference, signal: AbortSignal | undefined): Promise<ProbeFindings> {
   const now = options.now ?? Date.now;
   const startedAt = now();
   const started = performance.now();
@@ -168,6 +174,7 @@ async function runProbe(http: HttpTransport, options: ProbeOptions, ref: Referen
 
   const chosen = endpointOf(ref, options);
   let endpoint = chosen.url;
+  registryHosts.add(endpoint.host);
   const resolver = toResolver(options.credentials);
   let credential: Credential | undefined;
   try {
@@ -201,7 +208,7 @@ async function runProbe(http: HttpTransport, options: ProbeOptions, ref: Referen
       ...(challenge.length > 0 ? { challenge: challenge.join(", ") } : {}),
       ...(errors[0] !== undefined ? { errorCode: errors[0].code } : {}),
       // Anything but the spec's JSON errors (quay's `true` as text/html, an HTML page).
-      ...(errors.length === 0 && text.trim() !== "" && text.trim() !== "{}" ? { bodyExcerpt: truncate(text.replace(/\s+/g, " ").trim(), 64) } : {}),
+      ...(errors.length === 0 && text.trim() !== "" && text.trim() !== "{}" ? { bodyExcerpt: escapeServerText(text.replace(/\s+/g, " ").trim(), 64) } : {}),
     };
   };
 
@@ -263,6 +270,7 @@ async function runProbe(http: HttpTransport, options: ProbeOptions, ref: Referen
       return res.status !== 200 ? res : { ...res, text: async (limit) => (captured = await res.text(limit)) };
     };
     const withCredentials = tokenCredential !== undefined && tokenCredential.kind !== "registry-token";
+    if (URL.canParse(realm)) registryHosts.add(new URL(realm).host);
     try {
       const grant = await fetchToken(capturing, { realm, service, scopes }, withCredentials ? tokenCredential : undefined, { now, signal });
       const shape = captured === undefined ? undefined : parseTokenShape(captured);

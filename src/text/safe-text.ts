@@ -35,6 +35,8 @@ const UNSAFE_IN_QUOTES = /[\p{Cc}\p{Cf}\p{Cn}\p{Zl}\p{Zp}\p{Cs}"\\]/u;
 export const SERVER_TEXT_LIMIT = 200;
 /** The cap of a whole message: it quotes at most a few capped server values. */
 export const MESSAGE_LIMIT = 2000;
+/** The cap of one string field of a trace event (a URL with a long cursor, a Link header). */
+export const TRACE_TEXT_LIMIT = 1000;
 
 const NAMED_ESCAPES: Readonly<Record<string, string>> = { "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\" };
 

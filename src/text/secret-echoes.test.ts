@@ -25,6 +25,17 @@ describe("SecretEchoes", () => {
     assert.equal(echoes.redact(`invalid token ${TOKEN} (refresh rt-0123456789) for regtags`), `invalid token ${REDACTED} (refresh ${REDACTED}) for regtags`);
   });
 
+  test("a proxy URL's userinfo: as written, percent-decoded, and as the Basic Proxy-Authorization sent for it", () => {
+    const echoes = new SecretEchoes();
+    echoes.rememberUrlUserinfo("alice:S3cret%40Pw@proxy.corp:3128");
+    const basic = Buffer.from("alice:S3cret@Pw").toString("base64");
+    const out = echoes.redact(`Proxy-Authorization: Basic ${basic}; alice:S3cret@Pw; alice:S3cret%40Pw; S3cret@Pw`);
+    assert.equal(out, `Proxy-Authorization: Basic ${REDACTED}; ${REDACTED}; ${REDACTED}; ${REDACTED}`);
+    echoes.rememberUrlUserinfo("http://proxy.corp:3128");
+    echoes.rememberUrlUserinfo("not a url at all");
+    assert.equal(echoes.redact("proxy.corp"), "proxy.corp");
+  });
+
   test("the start of a secret cut off by a length cap is redacted too", () => {
     const echoes = new SecretEchoes();
     echoes.rememberAuthorization(`Bearer ${TOKEN}`);

@@ -51,6 +51,33 @@ export class SecretEchoes {
     for (const field of SECRET_FORM_FIELDS) for (const value of form.getAll(field)) this.rememberSecret(value);
   }
 
+  /**
+   * Remembers the userinfo of a URL such as a proxy setting
+   * (`http://user:password@proxy:3128`, the scheme optional): as written, as
+   * its percent-decoded `user:password` and password, and as the Basic
+   * Proxy-Authorization value sent for it.
+   */
+  rememberUrlUserinfo(text: string): void {
+    const trimmed = text.trim();
+    let url: URL;
+    try {
+      url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
+    } catch {
+      return;
+    }
+    if (url.username === "" && url.password === "") return;
+    const decode = (part: string): string => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    };
+    this.rememberSecret(`${url.username}:${url.password}`);
+    this.rememberSecret(url.password);
+    this.rememberAuthorization(`Basic ${Buffer.from(`${decode(url.username)}:${decode(url.password)}`).toString("base64")}`);
+  }
+
   /** Remembers one secret in the forms an echo may take: as is, URL-encoded, JSON-escaped, and as we would show it escaped. */
   rememberSecret(secret: string): void {
     if (secret.length < MIN_SECRET_LENGTH) return;

@@ -8,13 +8,10 @@
  * server's words thus reach the user escaped, capped and without a password
  * or token the server echoed back, whichever layer quoted them.
  */
-import { mapStrings, MESSAGE_LIMIT } from "../text/safe-text.js";
+import { mapStrings, MESSAGE_LIMIT, TRACE_TEXT_LIMIT } from "../text/safe-text.js";
 import { SecretEchoes } from "../text/secret-echoes.js";
 import type { TraceEvent, TraceListener } from "./trace.js";
 import type { Transport } from "./types.js";
-
-/** Longest string field of a trace event (a URL with a long cursor, a Link header). */
-export const TRACE_TEXT_LIMIT = 1000;
 
 export { SecretEchoes };
 

@@ -3,14 +3,16 @@
  * (connection pools per origin). It sends a request and maps failures to
  * typed errors; it follows no redirects and knows nothing of auth, which
  * decorators add. node:http loads in about a tenth of the time the undici
- * package takes, which is most of a short listing's wall time.
+ * package takes, which is most of a short listing's wall time. Which agent
+ * (direct, proxy, trust) each request takes is routes.ts's choice.
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
-import { AbortedError, NetworkError, ProtocolError } from "../errors.js";
+import { AbortedError, NetworkError, ProtocolError, withSubject } from "../errors.js";
 import { tlsFailureAdvice } from "../network/tls-advice.js";
-import { hasProxySetting, type NetworkOptions, type Route, type Router } from "../network/types.js";
+import type { NetworkOptions, Route } from "../network/types.js";
+import { createRouteSelector } from "./routes.js";
 import type { Transport, TransportRequest, TransportResponse } from "./types.js";
 import { headersFromRecord } from "./types.js";
 
@@ -25,8 +27,10 @@ export interface HttpOptions {
   userAgent?: string;
   /** Connections per origin. @default 16 */
   connectionsPerOrigin?: number;
-  /** Proxies and trust; their code loads only for https targets or a configured proxy. */
+  /** Proxies and trust; their code loads only for a configured proxy or a host with more than Node's default trust. */
   network?: NetworkOptions;
+  /** Whether a host[:port] is the registry at hand or its token realm (`network.certDir` applies to these only). @default every host */
+  isRegistryHost?: (host: string) => boolean;
   /** One line per request route and per host's trust sources (--debug). */
   onNetworkTrace?: (message: string) => void;
 }
@@ -66,28 +70,27 @@ function timeoutError(code: string, ms: number): Error {
 export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
   const idleMs = options.idleTimeoutMs ?? 30_000;
   const connectMs = options.connectTimeoutMs ?? 10_000;
-  const maxSockets = options.connectionsPerOrigin ?? 16;
-  const directHttp: Route = { agent: new HttpAgent({ keepAlive: true, maxSockets }) };
   const userAgent = options.userAgent ?? "regtags";
-  const network = options.network ?? {};
-  const env = network.env ?? process.env;
-  const proxied = hasProxySetting(network, env);
-  // Proxy and trust code loads on the first https request or with a proxy configured (issue 11, Cost).
-  let router: Promise<Router> | undefined;
-  const routeFor = (url: URL): Route | Promise<Route> => {
-    if (url.protocol !== "https:" && !proxied) {
-      options.onNetworkTrace?.(`route: ${url.origin} direct (no proxy configured)`);
-      return directHttp;
-    }
-    router ??= import("../network/router.js").then(({ createRouter }) =>
-      createRouter({ ...network, env, tlsVerify: options.tlsVerify ?? true, maxSockets, connectTimeoutMs: connectMs, directHttpAgent: directHttp.agent, onTrace: options.onNetworkTrace }),
-    );
-    return router.then((loaded) => loaded.route(url));
-  };
+  const routes = createRouteSelector({
+    network: options.network ?? {},
+    tlsVerify: options.tlsVerify ?? true,
+    maxSockets: options.connectionsPerOrigin ?? 16,
+    connectTimeoutMs: connectMs,
+    isRegistryHost: options.isRegistryHost,
+    onTrace: options.onNetworkTrace,
+  });
+
+  const sendOn = (req: TransportRequest, route: Route | Promise<Route>): Promise<TransportResponse> =>
+    route instanceof Promise ? route.then((found) => exchange(req, found), (error: unknown) => Promise.reject(mapError(error, req.method, req.url, req.signal))) : exchange(req, route);
 
   const send: Transport = (req) => {
-    const route = routeFor(req.url);
-    return route instanceof Promise ? route.then((found) => exchange(req, found), (error: unknown) => Promise.reject(mapError(error, req.method, req.url, req.signal))) : exchange(req, route);
+    const route = routes.route(req.url);
+    // Bodies are in memory, so an exchange refused for trust can be sent again as it was.
+    return sendOn(req, route).catch((error: unknown) => {
+      const again = routes.afterFailure(req.url, route, error);
+      if (again === undefined) throw error;
+      return sendOn(req, again);
+    });
   };
 
   const exchange = (req: TransportRequest, route: Route) =>
@@ -162,10 +165,7 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
 
   return {
     send,
-    close: async () => {
-      directHttp.agent.destroy();
-      await router?.then((loaded) => loaded.close(), () => undefined);
-    },
+    close: () => routes.close(),
   };
 }
 
@@ -283,10 +283,12 @@ function errorCode(error: unknown): string {
 /** Turns a failure to talk HTTP into a typed error naming the host. */
 export function mapError(error: unknown, method: string, url: URL, signal: AbortSignal | undefined): Error {
   if (signal?.aborted) return new AbortedError({ cause: error });
-  if (error instanceof ProtocolError || error instanceof NetworkError || error instanceof AbortedError) return error;
+  const where = `${method} ${url.origin}${url.pathname}`;
+  // A proxy's or the trust's own error (network/) names the proxy or the file; the request it failed is added here.
+  if (error instanceof NetworkError) return withSubject(error, where) as NetworkError;
+  if (error instanceof ProtocolError || error instanceof AbortedError) return error;
   const code = errorCode(error);
   const detail = (error as Error)?.message ?? String(error);
-  const where = `${method} ${url.origin}${url.pathname}`;
   const violation = protocolViolation(error, code, where);
   if (violation !== undefined) return violation;
   if (TLS_ERROR_CODES.has(code) || /^ERR_SSL_|^ERR_TLS_|CERT/.test(code)) {

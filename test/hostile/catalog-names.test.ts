@@ -41,8 +41,8 @@ test("one invalid name in the catalog: that repository's error, the others liste
   }
 });
 
-test("hostile names: escape sequences, bidi and C1 controls, an @ suffix, a 1000-character name; escaped and cut, never requested", async () => {
-  const names = ["alpha/app", "evil/\u001b[2J\u001b]0;pwned\u0007", "rtl/\u202eppa", "c1/\u009b31m", "alpha/app@latest", "Alpha/App", "x".repeat(1000)];
+test("hostile names: escape sequences, bidi and C1 controls, an @ suffix, a double quote, a 1000-character name; escaped and cut, never requested", async () => {
+  const names = ["alpha/app", "evil/\u001b[2J\u001b]0;pwned\u0007", "rtl/\u202eppa", "c1/\u009b31m", "alpha/app@latest", "Alpha/App", 'quote/a"b', "x".repeat(1000)];
   const server = await startCatalogServer(names, { lifetimeMs: 30_000, maxRequests: 50 });
   try {
     const run = await runMeasured(["ls", "--all", server.host, "--plain-http"], { timeoutMs: 30_000 });
@@ -58,9 +58,11 @@ test("hostile names: escape sequences, bidi and C1 controls, an @ suffix, a 1000
     assert.match(run.stderr, /its catalog lists "rtl\/\\u202eppa"/);
     assert.match(run.stderr, /its catalog lists "alpha\/app@latest"/);
     assert.match(run.stderr, /its catalog lists "c1\/\\x9b31m"/);
+    // One quoting for server text in messages (quoteServerText, as regtags catalog): a quote in the name cannot end the quote.
+    assert.match(run.stderr, /its catalog lists "quote\/a\\"b", which/);
     assert.ok(run.stderr.split("\n").every((line) => line.length < 600), "long names are cut");
     assert.equal(server.counts.tags, 1, "only alpha/app was asked for, once");
-    assert.match(run.stderr, /regtags: 1 of 7 repositories listed, 6 failed\n$/);
+    assert.match(run.stderr, /regtags: 1 of 8 repositories listed, 7 failed\n$/);
   } finally {
     await server.close();
   }

@@ -9,14 +9,15 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { connect, createServer as createNetServer, type Server, type Socket } from "node:net";
+import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient, isRegtagsError, type ClientOptions, type TraceEvent } from "../../src/index.js";
+import { listTraced } from "../helpers/list-traced.js";
+import { makeTestPki } from "../helpers/test-pki.js";
+import { proxyConnectionHandler } from "../helpers/test-proxy.js";
 import { NOWHERE, runCli } from "../helpers/run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "regtags-net-"));
@@ -32,10 +33,6 @@ let proxyUrl = "";
 let authProxyUrl = "";
 let deadProxyUrl = "";
 
-function openssl(...args: string[]): void {
-  execFileSync("openssl", args, { stdio: "ignore", cwd: dir });
-}
-
 function registryHandler(req: IncomingMessage, res: ServerResponse): void {
   const path = new URL(req.url ?? "/", "http://x").pathname;
   if (path === "/v2/team/app/tags/list") res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: "team/app", tags: ["1.0", "2.0"] }));
@@ -44,58 +41,13 @@ function registryHandler(req: IncomingMessage, res: ServerResponse): void {
 
 /** A proxy on node:net: CONNECT tunnels and absolute-form forwarding, registry.test → 127.0.0.1, optional Basic auth. */
 function startProxy(expectedAuth: string | undefined): Promise<number> {
-  const server: Server = createNetServer((client) => {
-    openSockets.add(client);
-    client.on("close", () => openSockets.delete(client));
-    client.on("error", () => {});
-    let head = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf("\r\n\r\n");
-      if (end < 0) return;
-      client.off("data", onData);
-      const lines = head.subarray(0, end).toString("latin1").split("\r\n");
-      const [method, target] = lines[0]!.split(" ") as [string, string];
-      const auth = lines.find((line) => line.toLowerCase().startsWith("proxy-authorization:"))?.slice(20).trim();
-      proxyLog.push(`${method} ${target}${auth !== undefined ? " (auth)" : ""}`);
-      if (expectedAuth !== undefined && auth !== `Basic ${Buffer.from(expectedAuth).toString("base64")}`) {
-        client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
-        return;
-      }
-      const hostPort = method === "CONNECT" ? target : new URL(target).host;
-      const [host, port] = hostPort.split(":") as [string, string];
-      if (host !== "registry.test" || port === "25") {
-        client.end("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
-        return;
-      }
-      const upstream = connect(Number(port), "127.0.0.1", () => {
-        if (method === "CONNECT") {
-          client.write("HTTP/1.1 200 Connection established\r\n\r\n");
-          upstream.write(head.subarray(end + 4));
-        } else {
-          upstream.write(head);
-        }
-        client.pipe(upstream);
-        upstream.pipe(client);
-      });
-      openSockets.add(upstream);
-      upstream.on("close", () => openSockets.delete(upstream));
-      upstream.on("error", () => client.destroy());
-    };
-    client.on("data", onData);
-  });
+  const server: Server = createNetServer(proxyConnectionHandler({ log: proxyLog, sockets: openSockets, ...(expectedAuth !== undefined ? { expectedAuth } : {}), refusedPorts: ["25"] }));
   servers.push(server);
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as { port: number }).port)));
 }
 
 before(async () => {
-  openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=regtags test CA", "-keyout", "ca.key", "-out", "ca.crt");
-  writeFileSync(join(dir, "server.ext"), "subjectAltName=DNS:registry.test,IP:127.0.0.1\n");
-  openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=registry.test", "-keyout", "server.key", "-out", "server.csr");
-  openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "server.ext", "-out", "server.crt");
-  writeFileSync(join(dir, "client.ext"), "extendedKeyUsage=clientAuth\n");
-  openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=regtags client", "-keyout", "client.key", "-out", "client.csr");
-  openssl("x509", "-req", "-in", "client.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-extfile", "client.ext", "-out", "client.cert");
+  makeTestPki(dir);
   const tls = { key: readFileSync(join(dir, "server.key")), cert: readFileSync(join(dir, "server.crt")) };
   const https = createHttpsServer(tls, registryHandler);
   const mtls = createHttpsServer({ ...tls, ca: readFileSync(join(dir, "ca.crt")), requestCert: true, rejectUnauthorized: true }, registryHandler);
@@ -126,27 +78,7 @@ function certsRoot(name: string, host: string, files: Record<string, string>): s
   return root;
 }
 
-async function list(reference: string, options: ClientOptions): Promise<{ tags?: string[]; error?: { code: string; message: string }; trace: string[] }> {
-  const trace: string[] = [];
-  const client = createClient({
-    retry: { attempts: 1 },
-    connectTimeoutMs: 5000,
-    certsDirectories: [join(dir, "no-certs.d")],
-    ...options,
-    onTrace: (event: TraceEvent) => {
-      if (event.type === "network") trace.push(event.message);
-    },
-  });
-  try {
-    return { tags: (await client.listTags(reference)).tags, trace };
-  } catch (error) {
-    if (!isRegtagsError(error)) throw error;
-    if (process.env["SHOW_NET_ERRORS"]) console.error(error.message);
-    return { error: { code: error.code, message: error.message }, trace };
-  } finally {
-    await client.close();
-  }
-}
+const list = listTraced;
 
 test("https through a CONNECT tunnel, the CA from HOST:PORT in a certs.d root", async () => {
   proxyLog.length = 0;
