@@ -68,7 +68,7 @@ async function startOrigin(handler: (req: IncomingMessage, res: ServerResponse, 
 }
 
 before(async () => {
-  makeTestPki(dir, "regtags review CA");
+  await makeTestPki(dir);
   tls = { key: readFileSync(join(dir, "server.key")), cert: readFileSync(join(dir, "server.crt")), ca: readFileSync(join(dir, "ca.crt")) };
   certDir = join(dir, "cert-dir");
   mkdirSync(certDir);

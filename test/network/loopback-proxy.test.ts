@@ -47,7 +47,7 @@ function startProxy(expectedAuth: string | undefined): Promise<number> {
 }
 
 before(async () => {
-  makeTestPki(dir);
+  await makeTestPki(dir);
   const tls = { key: readFileSync(join(dir, "server.key")), cert: readFileSync(join(dir, "server.crt")) };
   const https = createHttpsServer(tls, registryHandler);
   const mtls = createHttpsServer({ ...tls, ca: readFileSync(join(dir, "ca.crt")), requestCert: true, rejectUnauthorized: true }, registryHandler);
