@@ -1,0 +1,111 @@
+/**
+ * The watch state file's schema (version 1) and its pure parser and
+ * serialiser. The file records, per repository, the watched tags and their
+ * digests as of the last pass whose events were delivered, and the
+ * selection (filters, --digests) they were watched with: events are only
+ * meaningful against a state recorded with the same selection.
+ *
+ * ```json
+ * {"format":"regtags-watch-state","version":1,"savedAt":"2026-12-02T07:00:00.000Z",
+ *  "selection":{"digests":true,"include":["3\\..*"]},
+ *  "repositories":{"docker.io/library/alpine":{"tags":{"3.19":"sha256:…","3.20":"sha256:…"}}}}
+ * ```
+ *
+ * Parsing checks every field, because a state that is read wrong turns into
+ * invented events: anything unexpected refuses the whole file.
+ */
+
+export const WATCH_STATE_FORMAT = "regtags-watch-state";
+export const WATCH_STATE_VERSION = 1;
+
+/** What is watched: the same flags always watch the same tags. Values are kept only when set. */
+export interface WatchSelection {
+  readonly digests: boolean;
+  readonly include?: readonly string[] | undefined;
+  readonly exclude?: readonly string[] | undefined;
+  readonly versionRange?: string | undefined;
+  readonly variant?: string | undefined;
+  readonly omitDigestTags?: boolean | undefined;
+  readonly noPrerelease?: boolean | undefined;
+  readonly scheme?: string | undefined;
+  readonly versionRegex?: string | undefined;
+}
+
+export interface WatchState {
+  /** {@link canonicalSelection} of the selection the tags were recorded with; undefined for a new state. */
+  readonly selection: string | undefined;
+  /** Repository → tag → digest (null without --digests), in recording order. */
+  readonly repositories: ReadonlyMap<string, ReadonlyMap<string, string | null>>;
+}
+
+export type StateParse = { readonly status: "ok"; readonly state: WatchState } | { readonly status: "invalid"; readonly reason: string };
+
+/** A new, empty state: every repository's first listing is its baseline. */
+export function emptyWatchState(): WatchState {
+  return { selection: undefined, repositories: new Map() };
+}
+
+/** The selection as one string with sorted keys and unset values left out, for comparison and storage. */
+export function canonicalSelection(selection: WatchSelection): string {
+  const entries = Object.entries(selection).filter(([, value]) => value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0));
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(Object.fromEntries([["digests", selection.digests], ...entries.filter(([key]) => key !== "digests")]));
+}
+
+// OCI distribution-spec v1.1.1 digest grammar (as listing/digests.ts checks it).
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+const MAX_NAME_LENGTH = 512;
+
+/** Parses a state file's text; never throws. `reason` fits after "cannot use STATE: ". */
+export function parseWatchState(text: string): StateParse {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return invalid(text.trim() === "" ? "it is empty (a truncated write?)" : "it is not valid JSON (truncated or corrupt)");
+  }
+  if (!isObject(data) || data["format"] !== WATCH_STATE_FORMAT) return invalid(`it is not a regtags watch state (no "format": "${WATCH_STATE_FORMAT}")`);
+  const version = data["version"];
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1) return invalid(`its "version" is not a positive whole number`);
+  if (version > WATCH_STATE_VERSION) return invalid(`it has version ${version}, written by a newer regtags (this one reads version ${WATCH_STATE_VERSION}); upgrade regtags`);
+  const selection = data["selection"];
+  if (!isObject(selection) || typeof selection["digests"] !== "boolean") return invalid(`its "selection" is missing or malformed`);
+  const repositories = data["repositories"];
+  if (!isObject(repositories)) return invalid(`its "repositories" is missing or not an object`);
+  const parsed = new Map<string, ReadonlyMap<string, string | null>>();
+  for (const name of Object.keys(repositories)) {
+    const entry = repositories[name];
+    if (name === "" || name.length > MAX_NAME_LENGTH || !isObject(entry) || !isObject(entry["tags"])) return invalid(`repository ${JSON.stringify(name.slice(0, 100))} is malformed`);
+    const tags = entry["tags"];
+    const map = new Map<string, string | null>();
+    for (const tag of Object.keys(tags)) {
+      const digest = tags[tag];
+      if (tag === "" || tag.length > MAX_NAME_LENGTH || !(digest === null || (typeof digest === "string" && DIGEST.test(digest)))) {
+        return invalid(`tag ${JSON.stringify(tag.slice(0, 100))} of ${name} is malformed`);
+      }
+      map.set(tag, digest);
+    }
+    parsed.set(name, map);
+  }
+  return { status: "ok", state: { selection: canonicalSelection(selection as unknown as WatchSelection), repositories: parsed } };
+}
+
+/** The state file's text (one repository per line, so a diff of two states stays readable). */
+export function serializeWatchState(state: WatchState, savedAt: Date): string {
+  const lines: string[] = [];
+  for (const [name, tags] of state.repositories) {
+    const entries: string[] = [];
+    for (const [tag, digest] of tags) entries.push(`${JSON.stringify(tag)}:${JSON.stringify(digest)}`);
+    lines.push(`${JSON.stringify(name)}:{"tags":{${entries.join(",")}}}`);
+  }
+  const head = `{"format":${JSON.stringify(WATCH_STATE_FORMAT)},"version":${WATCH_STATE_VERSION},"savedAt":${JSON.stringify(savedAt.toISOString())},"selection":${state.selection ?? '{"digests":false}'},"repositories":{`;
+  return `${head}${lines.length > 0 ? "\n" : ""}${lines.join(",\n")}\n}}\n`;
+}
+
+function invalid(reason: string): StateParse {
+  return { status: "invalid", reason };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
