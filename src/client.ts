@@ -393,6 +393,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   async function deliver(target: string | URL, body: string, deliverOptions: { signal?: AbortSignal } = {}): Promise<number> {
     const url = new URL(target);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`webhook URL must be http or https, got ${url.protocol}`);
+    // A webhook's path often is its secret (Slack, Teams, ntfy topics): --debug and errors never show it.
+    echoes.rememberSecret(url.pathname);
     const request = { method: "POST", url, body, idempotent: true, purpose: "webhook", signal: deliverOptions.signal, headers: { "content-type": "application/json" } } as const;
     let res;
     try {

@@ -86,7 +86,7 @@ export async function runWatch(argv: string[]): Promise<number> {
     scheme,
     versionRegex: values["version-regex"],
   };
-  compileFilter(selection, { scheme, versionRegex: selection.versionRegex }); // a bad regex or range fails before any request
+  compileFilter(selection, selection); // a bad regex or range fails before any request
   const interval = values.interval === undefined ? undefined : parseDuration("--interval", values.interval);
   const webhook = values.webhook === undefined ? undefined : parseWebhook(values.webhook);
   const byName = new Map<string, Reference>();

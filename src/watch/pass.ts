@@ -56,10 +56,7 @@ export interface WatchPassResult {
  */
 export async function runWatchPass(client: WatchClient, references: readonly Reference[], previous: WatchState, options: WatchPassOptions): Promise<WatchPassResult> {
   const { selection } = options;
-  const keep = compileFilter(
-    { include: selection.include, exclude: selection.exclude, versionRange: selection.versionRange, variant: selection.variant, omitDigestTags: selection.omitDigestTags, noPrerelease: selection.noPrerelease },
-    { scheme: selection.scheme as never, versionRegex: selection.versionRegex },
-  );
+  const keep = compileFilter(selection, selection);
   const now = options.now ?? (() => new Date());
   const outcomes: Array<{ tags: Map<string, string | null>; time: string } | { error: unknown }> = new Array(references.length);
   let next = 0;

@@ -15,20 +15,15 @@
  * invented events: anything unexpected refuses the whole file.
  */
 
+import type { TagFilter } from "../tags/filter.js";
+import type { VersionReading } from "../tags/reader.js";
+
 export const WATCH_STATE_FORMAT = "regtags-watch-state";
 export const WATCH_STATE_VERSION = 1;
 
-/** What is watched: the same flags always watch the same tags. Values are kept only when set. */
-export interface WatchSelection {
+/** What is watched: the filters of `ls` (no limit: a tag leaving a top N is no removal), how tags read as versions, and whether digests are tracked. The same selection always watches the same tags. */
+export interface WatchSelection extends Omit<TagFilter, "limit">, VersionReading {
   readonly digests: boolean;
-  readonly include?: readonly string[] | undefined;
-  readonly exclude?: readonly string[] | undefined;
-  readonly versionRange?: string | undefined;
-  readonly variant?: string | undefined;
-  readonly omitDigestTags?: boolean | undefined;
-  readonly noPrerelease?: boolean | undefined;
-  readonly scheme?: string | undefined;
-  readonly versionRegex?: string | undefined;
 }
 
 export interface WatchState {

@@ -169,8 +169,10 @@ describe("regtags watch on the real registry", { timeout: 4 * TEST_TIMEOUT_MS },
       assert.deepEqual(readFileSync(hookState), before, "state not advanced");
 
       receiver.status = 200;
-      const delivered = await watch(["--state", hookState, "--digests", "--webhook", hook, ref]);
+      const delivered = await watch(["--debug", "--state", hookState, "--digests", "--webhook", hook, ref]);
       assert.equal(delivered.code, 0, delivered.stderr);
+      assert.ok(delivered.stderr.includes(`→ POST ${receiver.url}`), "the POST is traced like any request");
+      assert.ok(!delivered.stderr.includes("secret-path-token"), "--debug never shows the webhook's path");
       const expected = [{ event: "added", repository, tag: "4.0", digest: two }];
       assert.deepEqual(untimed(delivered.stdout), expected);
       const last = receiver.received.at(-1)!;
