@@ -68,7 +68,15 @@ export async function runWatchPass(client: WatchClient, references: readonly Ref
         const list = await client.listTags(reference, withSignal(options));
         const watched = list.tags.filter(keep);
         const digests = selection.digests ? await digestsOf(client, reference, watched, options) : undefined;
-        outcomes[index] = { tags: new Map(watched.map((tag) => [tag, digests?.get(tag) ?? null])), time: now().toISOString() };
+        const recorded = previous.repositories.get(reference.name);
+        const tags = new Map<string, string | null>();
+        for (const tag of watched) {
+          const digest = digests?.get(tag) ?? null;
+          const before = recorded?.get(tag);
+          // The recorded string when equal: a million digests are then held once, not twice.
+          tags.set(tag, before !== undefined && before === digest ? before : digest);
+        }
+        outcomes[index] = { tags, time: now().toISOString() };
       } catch (error) {
         if (options.signal?.aborted || (isRegtagsError(error) && error.code === "ERR_ABORTED")) throw error instanceof AbortedError ? error : new AbortedError({ cause: error });
         outcomes[index] = { error };

@@ -11,6 +11,7 @@ function sample(): WatchState {
     repositories: new Map([
       ["127.0.0.1:5000/team/app", new Map<string, string | null>([["1.0", A], ["__proto__", A], ["constructor", A]])],
       ["127.0.0.1:5000/team/empty", new Map()],
+      ["127.0.0.1:5000/team/plain", new Map([["x", null]])],
     ]),
   };
 }
@@ -22,7 +23,13 @@ test("serialize then parse gives the same state back, tag order and prototype-li
   if (parsed.status !== "ok") return;
   assert.deepEqual(parsed.state, sample());
   assert.deepEqual([...parsed.state.repositories.get("127.0.0.1:5000/team/app")!.keys()], ["1.0", "__proto__", "constructor"]);
-  assert.match(text, /^\{"format":"regtags-watch-state","version":1,"savedAt":"2026-12-02T07:00:00.000Z",/);
+  assert.equal(
+    text,
+    `{"format":"regtags-watch-state","version":1,"savedAt":"2026-12-02T07:00:00.000Z","selection":{"digests":true,"include":["1\\\\..*"]},"repositories":{\n` +
+      `"127.0.0.1:5000/team/app":{"tags":["1.0","__proto__","constructor"],"digests":["${A}","${A}","${A}"]},\n` +
+      `"127.0.0.1:5000/team/empty":{"tags":[]},\n` +
+      `"127.0.0.1:5000/team/plain":{"tags":["x"]}\n}}\n`,
+  );
   assert.deepEqual(parseWatchState(serializeWatchState(emptyWatchState(), SAVED)), { status: "ok", state: { selection: '{"digests":false}', repositories: new Map() } });
 });
 
@@ -41,9 +48,12 @@ test("parseWatchState refuses anything it cannot trust, with a reason", () => {
     [good.replace('"version":1', `"version":${WATCH_STATE_VERSION + 1}`), `it has version ${WATCH_STATE_VERSION + 1}, written by a newer regtags (this one reads version ${WATCH_STATE_VERSION}); upgrade regtags`],
     [good.replace('"version":1', '"version":"1"'), 'its "version" is not a positive whole number'],
     [good.replace(/"selection":\{[^}]*\}/, '"selection":[]'), 'its "selection" is missing or malformed'],
-    [good.replace(`"1.0":"${A}"`, '"1.0":"not-a-digest"'), "tag \"1.0\" of 127.0.0.1:5000/team/app is malformed"],
-    [good.replace(`"1.0":"${A}"`, '"1.0":5'), "tag \"1.0\" of 127.0.0.1:5000/team/app is malformed"],
-    [good.replace('{"tags":{}}', '{"tags":[]}'), 'repository "127.0.0.1:5000/team/empty" is malformed'],
+    [good.replace(A, "not-a-digest"), 'tag "1.0" of 127.0.0.1:5000/team/app is malformed'],
+    [good.replace(A, `sha256:${"A".repeat(64)}`), 'tag "1.0" of 127.0.0.1:5000/team/app is malformed'],
+    [good.replace(`"${A}"`, "5"), 'tag "1.0" of 127.0.0.1:5000/team/app is malformed'],
+    [good.replace('"__proto__"', '"1.0"'), 'tag "1.0" of 127.0.0.1:5000/team/app is malformed'],
+    [good.replace(`"${A}",`, ""), 'repository "127.0.0.1:5000/team/app" is malformed'],
+    [good.replace('{"tags":[]}', '{"tags":{}}'), 'repository "127.0.0.1:5000/team/empty" is malformed'],
     ['{"format":"regtags-watch-state","version":1,"selection":{"digests":false}}', 'its "repositories" is missing or not an object'],
   ];
   for (const [text, reason] of cases) assert.deepEqual(parseWatchState(text), { status: "invalid", reason }, text.slice(0, 80));

@@ -117,7 +117,7 @@ describe("regtags watch on the real registry", { timeout: 4 * TEST_TIMEOUT_MS },
     const baseline = await watch(["--state", cutState, "--concurrency", "1", ref, other]);
     assert.equal(baseline.code, 0, baseline.stderr);
     const recorded = JSON.parse(readFileSync(cutState, "utf8")).repositories[other];
-    assert.deepEqual(Object.keys(recorded.tags).sort(), ["1.0", "1.1", "1.2"]);
+    assert.deepEqual([...recorded.tags].sort(), ["1.0", "1.1", "1.2"]);
     await registry.addTags("team/app", ["cut-test"], one);
     // In front of the registry: forwards until one tag list has been answered, then resets every connection.
     const proxy = await startForwarder(registry.url);
@@ -222,7 +222,7 @@ describe("regtags watch on the real registry", { timeout: 4 * TEST_TIMEOUT_MS },
       clearTimeout(killer);
       child.kill("SIGKILL");
     }
-    assert.ok(JSON.parse(readFileSync(loopState, "utf8")).repositories[ref].tags["5.0"] === null, "the pass that saw 5.0 saved it");
+    assert.ok(JSON.parse(readFileSync(loopState, "utf8")).repositories[ref].tags.includes("5.0"), "the pass that saw 5.0 saved it");
     assert.equal(existsSync(`${loopState}.lock`), false, "the lock is removed");
     const after = await watch(["--state", loopState, ref]);
     assert.deepEqual([after.code, after.stdout], [0, ""], "nothing reported twice");
