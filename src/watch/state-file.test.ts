@@ -62,8 +62,9 @@ test("readWatchState: a corrupt file is refused in one line and left untouched",
 });
 
 test("lockWatchState: a second lock is refused naming the holder; release removes it", () => {
-  const path = join(dir, "locked.json");
+  const path = join(dir, "new-dir", "locked.json");
   const lock = lockWatchState(path, () => {});
+  assert.equal(statSync(join(dir, "new-dir")).mode & 0o777, 0o700, "a missing directory is created 0700");
   assert.throws(() => lockWatchState(path, () => {}), (error: Error) => {
     assert.match(error.message, new RegExp(`^watch state ${path} is in use by another regtags watch \\(pid ${process.pid} on .+ since .+\\); wait for it to finish, or remove ${path}\\.lock if that process is gone$`));
     return true;

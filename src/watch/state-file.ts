@@ -5,11 +5,12 @@
  * temporary file in the same directory, fsync, rename, directory fsync), so
  * a crash or a full disk mid-write leaves the previous state whole.
  */
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
+import { dirname } from "node:path";
 import { UsageError } from "../errors.js";
 import { readLocalFile } from "../files/read-local-file.js";
-import { PRIVATE_FILE_MODE, writePrivateFile } from "../files/write-private-file.js";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writePrivateFile } from "../files/write-private-file.js";
 import { emptyWatchState, parseWatchState, serializeWatchState, type WatchState } from "./state.js";
 
 /**
@@ -62,6 +63,12 @@ const EMPTY_LOCK_GRACE_MS = 10_000;
 export function lockWatchState(statePath: string, warn: (message: string) => void): StateLock {
   const path = `${statePath}.lock`;
   const mine: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  try {
+    // The state's directory, as writePrivateFile would create it: the lock lives there first.
+    mkdirSync(dirname(statePath), { recursive: true, mode: PRIVATE_DIR_MODE });
+  } catch (error) {
+    throw new UsageError(`cannot create the directory of watch state ${statePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     let fd: number;
     try {
