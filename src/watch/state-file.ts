@@ -15,10 +15,10 @@ import { emptyWatchState, parseWatchState, serializeWatchState, type WatchState 
 
 /**
  * 256 MiB. A state of 100 repositories × 10,000 tags with digests is about
- * 90 MB (a tag and its 71-character digest take ~90 bytes), well above the
- * 4 MiB every other local file gets, so the state has its own cap: ~2.8
- * million digests, and half of V8's longest string, which the file's text
- * must fit in.
+ * 80 MB (a tag and its digest's 64 hex digits take ~80 bytes), far above the
+ * 4 MiB every other local file gets, so the state has its own cap: about 3
+ * million tags with digests, and half of V8's longest string (~512 MiB),
+ * which the file's text must fit in.
  */
 export const STATE_FILE_LIMIT = 256 * 1024 * 1024;
 

@@ -17,7 +17,7 @@
  * object keyed by tag: V8 parses a 10,000-entry array about three times
  * faster than an object of 10,000 keys, and one long string far faster than
  * 10,000 short ones. That is what keeps a state of 100 repositories × 10,000
- * tags with digests (~83 MB) loading in about a second on a busy 2-core
+ * tags with digests (~80 MB) loading in about a second on a busy 2-core
  * machine. Without digests, neither field is written.
  *
  * Parsing checks every field, because a state that is read wrong turns into
