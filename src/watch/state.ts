@@ -59,7 +59,8 @@ export function canonicalSelection(selection: WatchSelection): string {
 // OCI distribution-spec v1.1.1 digest grammar (as listing/digests.ts checks it).
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const MAX_NAME_LENGTH = 512;
-const SHA256 = /^sha256:[0-9a-f]{64}$/;
+const SHA256_LENGTH = "sha256:".length + 64;
+const HEX = /^[0-9a-f]*$/;
 
 /** Parses a state file's text; never throws. `reason` fits after "cannot use STATE: ". */
 export function parseWatchState(text: string): StateParse {
@@ -105,7 +106,7 @@ function readDigests(entry: Record<string, unknown>, count: number): ((i: number
   const digests = entry["digests"];
   if (packed !== undefined && digests !== undefined) return undefined;
   if (typeof packed === "string") {
-    if (packed.length !== count * 64 || !/^[0-9a-f]*$/.test(packed)) return undefined;
+    if (packed.length !== count * 64 || !HEX.test(packed)) return undefined;
     return (i) => `sha256:${packed.slice(i * 64, i * 64 + 64)}`;
   }
   if (packed !== undefined) return undefined;
@@ -123,8 +124,10 @@ export function serializeWatchState(state: WatchState, savedAt: Date): string {
   for (const [name, tags] of state.repositories) {
     const digests = [...tags.values()];
     let field = "";
-    if (digests.length > 0 && digests.every((digest) => digest !== null && SHA256.test(digest))) {
-      field = `,"sha256":"${digests.map((digest) => digest!.slice(7)).join("")}"`;
+    // One check of the joined hex instead of a regex per digest (a million of them in a large state).
+    const packed = digests.length > 0 && digests.every((digest) => digest !== null && digest.length === SHA256_LENGTH && digest.startsWith("sha256:")) ? digests.map((digest) => digest!.slice(7)).join("") : undefined;
+    if (packed !== undefined && HEX.test(packed)) {
+      field = `,"sha256":"${packed}"`;
     } else if (digests.some((digest) => digest !== null)) {
       field = `,"digests":${JSON.stringify(digests)}`;
     }
