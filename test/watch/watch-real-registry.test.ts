@@ -228,6 +228,38 @@ describe("regtags watch on the real registry", { timeout: 4 * TEST_TIMEOUT_MS },
     assert.deepEqual([after.code, after.stdout], [0, ""], "nothing reported twice");
   });
 
+  test("SIGINT during a pass: the pass finishes, its events are printed and saved, then the run stops (exit 0)", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const midState = join(dir, "mid.state");
+    assert.equal((await watch(["--state", midState, ref])).code, 0);
+    await registry.addTags("team/app", ["6.0"], one);
+    const proxy = await startForwarder(registry.url, "holdTags");
+    const child = spawn(process.execPath, [CLI_PATH, "watch", "--state", midState, "--interval", "1h", "--endpoint", `${registry.host}=${proxy.url}`, ref], {
+      env: { PATH: process.env["PATH"] ?? "", HOME: NOWHERE, XDG_RUNTIME_DIR: NOWHERE, XDG_CONFIG_HOME: NOWHERE },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const killer = setTimeout(() => child.kill("SIGKILL"), TEST_TIMEOUT_MS - 5_000);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    try {
+      await until(() => proxy.held() === 1, () => `the tags request; stderr: ${stderr}`);
+      child.kill("SIGINT"); // while the listing is in flight
+      await until(() => stderr.includes("stopping after this pass"), () => `the notice; stderr: ${stderr}`);
+      proxy.release();
+      assert.equal(await exited, 0, stderr);
+    } finally {
+      clearTimeout(killer);
+      child.kill("SIGKILL");
+      await proxy.close();
+    }
+    assert.deepEqual(untimed(stdout), [{ event: "added", repository, tag: "6.0", digest: null }]);
+    assert.equal(stderr, "regtags: stopping after this pass (signal again to abandon it; the state then stays as recorded)\n");
+    assert.ok(JSON.parse(readFileSync(midState, "utf8")).repositories[ref].tags.includes("6.0"), "saved before stopping");
+    assert.equal(existsSync(`${midState}.lock`), false);
+  });
+
   test("a stale lock (its process gone) is taken over, saying so", { timeout: TEST_TIMEOUT_MS }, async () => {
     const staleState = join(dir, "stale.state");
     const deadPid = await exitedPid();
@@ -296,20 +328,31 @@ async function startReceiver(): Promise<{ url: string; status: number; received:
   };
 }
 
-/** Forwards requests to `target` until one tag list was answered 200; from then on destroys every connection (the registry gone). */
-async function startForwarder(target: string): Promise<{ url: string; cut(): number; close(): Promise<void> }> {
+/**
+ * Forwards requests to `target`. `cutAfterList`: once one tag list was
+ * answered 200, destroys every connection (the registry gone). `holdTags`:
+ * holds each tags answer until the returned `release()` (a slow listing).
+ */
+async function startForwarder(target: string, mode: "cutAfterList" | "holdTags" = "cutAfterList"): Promise<{ url: string; cut(): number; held(): number; release(): void; close(): Promise<void> }> {
   let cutCount = 0;
   let listed = false;
+  const holding: Array<() => void> = [];
+  let released = false;
   const server = createServer((req, res) => {
-    if (listed) {
+    if (mode === "cutAfterList" && listed) {
       cutCount++;
       req.socket.destroy();
       return;
     }
     const upstream = httpRequest(`${target}${req.url ?? "/"}`, { method: req.method, headers: req.headers }, (answer) => {
-      if (answer.statusCode === 200 && req.url?.includes("/tags/list") === true) listed = true;
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
+      const isTags = answer.statusCode === 200 && req.url?.includes("/tags/list") === true;
+      if (isTags) listed = true;
+      const send = () => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      };
+      if (mode === "holdTags" && isTags && !released) holding.push(send);
+      else send();
     });
     upstream.on("error", () => res.destroy());
     req.pipe(upstream);
@@ -318,6 +361,11 @@ async function startForwarder(target: string): Promise<{ url: string; cut(): num
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     cut: () => cutCount,
+    held: () => holding.length,
+    release: () => {
+      released = true;
+      for (const send of holding.splice(0)) send();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
