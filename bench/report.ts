@@ -6,6 +6,7 @@
  */
 import { median } from "./measure.js";
 import type { BenchResult, RequestTally, ToolRun, WorkloadResult } from "./types.js";
+import { renderWatchMarkdown } from "./watch.js";
 import { sizeLabel } from "./workloads.js";
 
 /** 1 MB = 10^6 bytes, as in the memory target. */
@@ -475,6 +476,7 @@ export function renderMarkdown(result: BenchResult, svgPath: string): string {
     );
   }
 
+  if (result.watch !== undefined) out.push(...renderWatchMarkdown(result.watch), "");
   out.push("## Time against number of tags", "");
   out.push(`![median wall time against number of tags](${svgPath})`, "");
   out.push("```", asciiChart(result), "```", "");
@@ -496,6 +498,7 @@ export function renderTerminal(result: BenchResult): string {
     "targets:",
   );
   for (const t of evaluateTargets(result)) out.push(`  [${t.status}] ${t.target}\n      ${t.detail}`);
+  if (result.watch !== undefined) out.push("", ...renderWatchMarkdown(result.watch));
   out.push("");
   return out.join("\n");
 }

@@ -19,6 +19,7 @@
  * - BENCH_ITERATIONS=N    the same number of iterations everywhere (ignores the budget)
  * - BENCH_TIMEOUT_S=300   per run of one tool
  * - BENCH_OUT=FILE        report path (default BENCHMARKS.md in the repository)
+ * - BENCH_WATCH=0|1       the regtags watch workload, 100 repositories × 10k tags (default 1; 10 repositories in quick mode)
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -44,6 +45,7 @@ import {
   type Workload,
 } from "./workloads.js";
 import { repositoryName, type HostStats } from "./emulator-host.js";
+import { measureWatch, type WatchBenchResult } from "./watch.js";
 
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Every run's figures, as JSON, for `--report` (build/ is not committed). */
@@ -493,6 +495,13 @@ async function main(): Promise<void> {
     skipped.push("1M-tag workloads (BENCH_MILLION=0 or quick mode)");
   }
 
+  let watch: WatchBenchResult | undefined;
+  if ((process.env["BENCH_WATCH"] ?? "1") === "1") {
+    watch = await measureWatch({ repositories: config.quick ? 10 : 100, tags: 10_000, latencyMs: config.latencyMs, log });
+  } else {
+    skipped.push("the regtags watch workload (BENCH_WATCH=0)");
+  }
+
   const result: BenchResult = {
     date: new Date().toISOString(),
     durationSeconds: elapsedSeconds(),
@@ -506,6 +515,7 @@ async function main(): Promise<void> {
     emulatorSetupSeconds,
     skipped,
     installed,
+    ...(watch !== undefined ? { watch } : {}),
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(RESULTS_JSON, JSON.stringify(result, null, 1));

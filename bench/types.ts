@@ -4,6 +4,7 @@
  */
 import type { RssMethod } from "./measure.js";
 import type { Workload } from "./workloads.js";
+import type { WatchBenchResult } from "./watch.js";
 
 /** Requests one tool made for one listing. */
 export interface RequestTally {
@@ -110,4 +111,6 @@ export interface BenchResult {
   /** Things not run, and why. */
   readonly skipped: readonly string[];
   readonly installed: readonly string[];
+  /** `regtags watch` over 100 repositories × 10k tags (bench/watch.ts); absent with BENCH_WATCH=0 or in older results. */
+  readonly watch?: WatchBenchResult;
 }

@@ -15,7 +15,7 @@
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.
  */
-import { IncompleteListError, NetworkError, UsageError, type RegtagsError } from "./errors.js";
+import { IncompleteListError, NetworkError, RegistryError, UsageError, type RegtagsError } from "./errors.js";
 import { withAuth } from "./auth/authenticate.js";
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
@@ -33,7 +33,7 @@ import { withOriginLimit } from "./transport/limiter.js";
 import { withRateLimit, type RateLimitOptions } from "./transport/rate-limit.js";
 import { withRedirects } from "./transport/redirect.js";
 import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
-import { withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
+import { redactUrl, withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
 import { scrubError, scrubTraceListener, SecretEchoes, withSecretCapture } from "./transport/echo-guard.js";
 import type { Transport } from "./transport/types.js";
 import { pickNetworkOptions, proxySettingValues, type NetworkOptions } from "./network/types.js";
@@ -222,6 +222,17 @@ export interface RegtagsClient {
    * API or it refuses; `vendor` throws instead; `v2` never asks a vendor.
    */
   fetchDetails(reference: string | Reference, options?: { source?: DetailsSource; signal?: AbortSignal }): Promise<TagDetailsResult>;
+  /**
+   * POSTs `body` as `application/json` to a webhook (`regtags watch
+   * --webhook`) through the same pipeline as registry requests (proxies,
+   * TLS, retries, redirects, timeouts, tracing) but below auth, so no
+   * registry credential ever reaches it. The POST is retried like a GET
+   * (the receiver gets it at least once). Resolves with the status of a
+   * 2xx answer; any other answer is a RegistryError, a failure to connect a
+   * NetworkError, each naming only the URL's origin (a webhook path often
+   * holds a secret).
+   */
+  deliver(url: string | URL, body: string, options?: { signal?: AbortSignal }): Promise<number>;
   /** The base URL regtags contacts for a registry name. */
   endpointFor(registry: string): URL;
   /** Closes pooled connections. */
@@ -375,7 +386,29 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     for await (const page of pages) yield page.repositories;
   }
 
+  async function deliver(target: string | URL, body: string, deliverOptions: { signal?: AbortSignal } = {}): Promise<number> {
+    const url = new URL(target);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`webhook URL must be http or https, got ${url.protocol}`);
+    // A webhook's path often is its secret (Slack, Teams, ntfy topics): --debug and errors never show it.
+    echoes.rememberSecret(url.pathname);
+    const request = { method: "POST", url, body, idempotent: true, purpose: "webhook", signal: deliverOptions.signal, headers: { "content-type": "application/json" } } as const;
+    let res;
+    try {
+      res = await base(request);
+    } catch (error) {
+      if (!(error instanceof NetworkError)) throw scrubError(error, echoes);
+      const message = error.message.split(redactUrl(url)).join(`${url.origin}/…`);
+      throw new NetworkError(error.code as "ERR_NETWORK" | "ERR_TLS" | "ERR_PROXY", `webhook ${url.origin}: ${message}`, { cause: error, ...(error.systemCode !== undefined ? { systemCode: error.systemCode } : {}) });
+    }
+    await res.discard();
+    if (res.status < 200 || res.status > 299) {
+      throw new RegistryError("ERR_REGISTRY", `webhook ${url.origin}: POST answered ${res.status}${res.status >= 500 || res.status === 429 ? " (still after retries)" : ""}`, { status: res.status, method: "POST", url: url.origin });
+    }
+    return res.status;
+  }
+
   return {
+    deliver,
     listTagPages: listTagPagesOf,
     listRepositoryPages: listRepositoryPagesOf,
     async listRepositories(registry, listOptions) {

@@ -123,3 +123,22 @@ export type {
   SavedProfileLocation,
   ProfileHints,
 } from "./probe/index.js";
+// regtags watch (issue 15): the change feed's diff, state file, lock and pass runner.
+export {
+  diffTags,
+  baselineEvents,
+  canonicalSelection,
+  emptyWatchState,
+  parseWatchState,
+  serializeWatchState,
+  readWatchState,
+  writeWatchState,
+  lockWatchState,
+  runWatchPass,
+  parseDuration,
+  jitteredDelay,
+  WATCH_STATE_FORMAT,
+  WATCH_STATE_VERSION,
+  STATE_FILE_LIMIT,
+} from "./watch/index.js";
+export type { WatchEvent, TagDigests, WatchSelection, WatchState, StateParse, StateLock, WatchClient, WatchPassOptions, WatchPassResult, WatchFailure } from "./watch/index.js";

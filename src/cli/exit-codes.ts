@@ -13,6 +13,10 @@ export const EXIT_INTERNAL = 1;
  * Distinct from 7 (the same stop as an error) and never 0.
  */
 export const EXIT_PARTIAL = 10;
+/** `regtags watch --exit-code`: the pass found changes (as `git diff --exit-code`). */
+export const EXIT_CHANGES = 11;
+/** `regtags watch --webhook`: delivery failed after retries; the state was not advanced. */
+export const EXIT_UNDELIVERED = 12;
 
 let partialList = false;
 
@@ -58,4 +62,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   8    credentials rejected (wrong user name, password or token)
   9    no tag qualified (regtags latest, or --latest, after filters)
   10   incomplete list printed anyway (--allow-partial)
+  11   regtags watch --exit-code: changes were found
+  12   regtags watch --webhook: the events could not be delivered; the state
+       was not advanced (the next pass reports them again)
   130  interrupted`;

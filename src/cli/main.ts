@@ -26,6 +26,8 @@ Usage:
                                   how each registry behaves (a dozen requests each), side by side;
                                   --save keeps the profile for later listings (regtags probe --help)
   regtags auth which REF          which source supplies REF's credentials, and why (no secrets)
+  regtags watch --state FILE [options] REF [REF...]
+                                  tags added, removed and moved since the last run, as NDJSON
   regtags demo                    start the built-in registry emulator and list tags from each profile
   regtags emulate [options]       run the registry emulator (for tests and experiments)
   regtags --version | --help
@@ -110,6 +112,18 @@ output:
                          | a template like '{{.Tag}} {{.Digest}}'
                          (fields: tag, digest, updated, created, size, platforms)
 
+watch options (with the ls filters above, which choose the watched tags):
+  --state FILE           where the last pass's tags are recorded (required; created 0600;
+                         the first run records a baseline and prints nothing)
+  --digests              track each tag's digest, so re-pointed tags are reported as moved
+  --interval DURATION    keep watching: a pass every DURATION (200ms, 30s, 5m, 1h) ±10%;
+                         SIGINT/SIGTERM stop it after the current pass has saved its state
+  --webhook URL          POST each pass's events as one JSON document; if delivery fails,
+                         exit 12 and the state is not advanced (delivered at least once)
+  --exit-code            exit 11 when the pass found changes
+  --emit-baseline        print a repository's first listing as added events
+  --concurrency N        repositories listed at once (default 4)
+
 emulate options:
   --profile ID           profile to serve (repeatable; default: all); see regtags emulate --list
   --latency MS           delay added to every response
@@ -147,6 +161,8 @@ async function main(argv: string[]): Promise<number> {
         return await (await import("./probe.js")).runProbe(rest);
       case "auth":
         return await (await import("./auth.js")).runAuth(rest);
+      case "watch":
+        return await (await import("./watch.js")).runWatch(rest);
       case "demo":
         return await (await import("./demo.js")).runDemo(rest);
       case "emulate":

@@ -1,11 +1,14 @@
 /**
  * The one way regtags writes a file of its own (saved probe profiles under
- * the cache directory): created 0600 in directories created 0700, because a
+ * the cache directory, `regtags watch` state files): created 0600 in directories created 0700, because a
  * profile names the registries and repositories a user works with. A
  * directory that already exists is left as the user set it. The write is
  * atomic: a new temp file (O_EXCL, so never through a planted symlink),
  * flushed, then renamed over the target, so a reader sees the old file or
- * the new one, never half of one.
+ * the new one, never half of one; then the directory is flushed, so the
+ * rename itself survives a crash (rename(2) is durable only once the
+ * directory is fsync'ed). A failed write (a full disk) removes the
+ * temporary file and leaves the target as it was.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
@@ -35,5 +38,19 @@ export async function writePrivateFile(path: string, text: string): Promise<void
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/** fsync of a directory; best effort, as some file systems (and Windows) refuse to open or sync one. */
+async function syncDirectory(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, "r");
+    await handle.sync();
+  } catch {
+    // The data is written and renamed; only its durability across a power loss is less certain.
+  } finally {
+    await handle?.close();
   }
 }

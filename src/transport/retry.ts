@@ -56,7 +56,7 @@ export function withRetry(next: Transport, options: RetryOptions, deps: RetryDep
   };
 
   return async (req) => {
-    const idempotent = req.method === "GET" || req.method === "HEAD";
+    const idempotent = req.method === "GET" || req.method === "HEAD" || req.idempotent === true;
     let timeouts = 0;
     for (let attempt = 1; ; attempt++) {
       await waitForOrigin(req.url.origin, req.signal);

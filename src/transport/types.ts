@@ -20,6 +20,8 @@ export interface TransportRequest {
   readonly auth?: AuthHints;
   /** Short label for traces: "tags", "token", "manifest", … */
   readonly purpose?: string;
+  /** Safe to send again although not GET/HEAD (a webhook POST delivered at least once): retried like GET. */
+  readonly idempotent?: boolean;
 }
 
 /** Case-insensitive response headers; repeated headers are kept apart. */
