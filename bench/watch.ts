@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateTags, startEmulator } from "../src/emulator/index.js";
-import { readWatchState, writeWatchState } from "../src/watch/index.js";
+import { digestAt, readWatchState, recordTags, writeWatchState } from "../src/watch/index.js";
 import { detectRssMethod, runMeasured } from "./measure.js";
 import { CHILD_ENV, REGTAGS_CLI, TAG_SEED } from "./workloads.js";
 
@@ -99,7 +99,7 @@ export async function measureWatch(options: { repositories: number; tags: number
  */
 async function forgetOneTagEach(path: string): Promise<void> {
   const state = readWatchState(path);
-  const repositories = new Map([...state.repositories].map(([name, tags]) => [name, new Map([...tags].slice(1))]));
+  const repositories = new Map([...state.repositories].map(([name, recorded]) => [name, recordTags(recorded.tags.slice(1), recorded.tags.slice(1).map((_, i) => digestAt(recorded, i + 1)))]));
   await writeWatchState(path, { selection: state.selection, repositories }, new Date());
 }
 

@@ -128,6 +128,8 @@ export {
   diffTags,
   baselineEvents,
   canonicalSelection,
+  recordTags,
+  digestAt,
   emptyWatchState,
   parseWatchState,
   serializeWatchState,
@@ -141,4 +143,4 @@ export {
   WATCH_STATE_VERSION,
   STATE_FILE_LIMIT,
 } from "./watch/index.js";
-export type { WatchEvent, TagDigests, WatchSelection, WatchState, StateParse, StateLock, WatchClient, WatchPassOptions, WatchPassResult, WatchFailure } from "./watch/index.js";
+export type { WatchEvent, RecordedTags, WatchSelection, WatchState, StateParse, StateLock, WatchClient, WatchPassOptions, WatchPassResult, WatchFailure } from "./watch/index.js";

@@ -156,7 +156,7 @@ async function runPass(client: RegtagsClient, run: WatchRun, recorded: WatchStat
   if (result.changed) await writeWatchState(run.statePath, result.state, new Date());
   if (result.events.length > 0) await writeOut(result.events.map((event) => `${escapeJsonText(JSON.stringify(event))}\n`).join(""));
   if (result.baselines.length > 0) {
-    const tags = result.baselines.reduce((sum, name) => sum + (result.state.repositories.get(name)?.size ?? 0), 0);
+    const tags = result.baselines.reduce((sum, name) => sum + (result.state.repositories.get(name)?.tags.length ?? 0), 0);
     process.stderr.write(`regtags: recorded the baseline of ${result.baselines.length} repositor${result.baselines.length === 1 ? "y" : "ies"} (${tags} tags) in ${run.statePath}; later passes report changes against it\n`);
   }
   if (code === 0 && run.exitCode && result.events.length > 0) code = EXIT_CHANGES;

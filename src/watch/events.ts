@@ -3,6 +3,7 @@
  * repository's watched tags were at the last recorded pass, against what
  * they are now. Pure: no I/O.
  */
+import { digestAt, digestsDiffer, type RecordedTags } from "./state.js";
 
 /** One change, printed as one NDJSON line and sent in webhook documents. */
 export interface WatchEvent {
@@ -19,32 +20,46 @@ export interface WatchEvent {
   readonly time: string;
 }
 
-/** Watched tags of one repository: tag → manifest digest (null when digests are not tracked). */
-export type TagDigests = ReadonlyMap<string, string | null>;
-
 /**
  * The events that turn `previous` into `current`: `added` and `moved` in
  * the order of `current` (the registry's), then `removed` in the order of
  * `previous`. A tag whose digest is unknown on either side never moves:
- * only a change between two known digests is one.
+ * only a change between two known digests is one. Digests stay packed
+ * until an event needs one.
  */
-export function diffTags(repository: string, previous: TagDigests, current: TagDigests, time: string): WatchEvent[] {
+export function diffTags(repository: string, previous: RecordedTags, current: RecordedTags, time: string): WatchEvent[] {
   const events: WatchEvent[] = [];
-  for (const [tag, digest] of current) {
-    if (!previous.has(tag)) {
-      events.push({ event: "added", repository, tag, digest, time });
-      continue;
+  const moved = (before: number, now: number) => {
+    if (digestsDiffer(previous, before, current, now)) {
+      events.push({ event: "moved", repository, tag: current.tags[now]!, digest: digestAt(current, now), previousDigest: digestAt(previous, before)!, time });
     }
-    const before = previous.get(tag) ?? null;
-    if (before !== null && digest !== null && before !== digest) events.push({ event: "moved", repository, tag, digest, previousDigest: before, time });
+  };
+  // The usual pass: the same tags in the same order, so no index is needed.
+  if (sameTags(previous.tags, current.tags)) {
+    for (let i = 0; i < current.tags.length; i++) moved(i, i);
+    return events;
   }
-  for (const [tag, digest] of previous) {
-    if (!current.has(tag)) events.push({ event: "removed", repository, tag, digest, time });
-  }
+  const previousIndex = new Map<string, number>();
+  previous.tags.forEach((tag, i) => previousIndex.set(tag, i));
+  const currentTags = new Set(current.tags);
+  current.tags.forEach((tag, i) => {
+    const before = previousIndex.get(tag);
+    if (before === undefined) events.push({ event: "added", repository, tag, digest: digestAt(current, i), time });
+    else moved(before, i);
+  });
+  previous.tags.forEach((tag, i) => {
+    if (!currentTags.has(tag)) events.push({ event: "removed", repository, tag, digest: digestAt(previous, i), time });
+  });
   return events;
 }
 
 /** `added` events for every tag of a first listing (`--emit-baseline`). */
-export function baselineEvents(repository: string, current: TagDigests, time: string): WatchEvent[] {
-  return [...current].map(([tag, digest]) => ({ event: "added" as const, repository, tag, digest, time }));
+export function baselineEvents(repository: string, current: RecordedTags, time: string): WatchEvent[] {
+  return current.tags.map((tag, i) => ({ event: "added" as const, repository, tag, digest: digestAt(current, i), time }));
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

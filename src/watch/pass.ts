@@ -15,7 +15,7 @@ import type { RegtagsClient } from "../client.js";
 import type { Reference } from "../reference/reference.js";
 import { compileFilter } from "../tags/filter.js";
 import { baselineEvents, diffTags, type WatchEvent } from "./events.js";
-import { canonicalSelection, type WatchSelection, type WatchState } from "./state.js";
+import { canonicalSelection, recordTags, type RecordedTags, type WatchSelection, type WatchState } from "./state.js";
 
 /** What a pass needs of the client. */
 export type WatchClient = Pick<RegtagsClient, "listTags" | "fetchDigests" | "fetchDetails">;
@@ -58,7 +58,7 @@ export async function runWatchPass(client: WatchClient, references: readonly Ref
   const { selection } = options;
   const keep = compileFilter(selection, selection);
   const now = options.now ?? (() => new Date());
-  const outcomes: Array<{ tags: Map<string, string | null>; time: string } | { error: unknown }> = new Array(references.length);
+  const outcomes: Array<{ tags: RecordedTags; time: string } | { error: unknown }> = new Array(references.length);
   let next = 0;
   const worker = async () => {
     while (next < references.length) {
@@ -68,14 +68,7 @@ export async function runWatchPass(client: WatchClient, references: readonly Ref
         const list = await client.listTags(reference, withSignal(options));
         const watched = list.tags.filter(keep);
         const digests = selection.digests ? await digestsOf(client, reference, watched, options) : undefined;
-        const recorded = previous.repositories.get(reference.name);
-        const tags = new Map<string, string | null>();
-        for (const tag of watched) {
-          const digest = digests?.get(tag) ?? null;
-          const before = recorded?.get(tag);
-          // The recorded string when equal: a million digests are then held once, not twice.
-          tags.set(tag, before !== undefined && before === digest ? before : digest);
-        }
+        const tags = recordTags(watched, digests === undefined ? undefined : watched.map((tag) => digests.get(tag) ?? null));
         outcomes[index] = { tags, time: now().toISOString() };
       } catch (error) {
         if (options.signal?.aborted || (isRegtagsError(error) && error.code === "ERR_ABORTED")) throw error instanceof AbortedError ? error : new AbortedError({ cause: error });

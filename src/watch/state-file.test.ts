@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { IncompleteListError, NetworkError } from "../errors.js";
 import { parseReference } from "../reference/reference.js";
 import { lockWatchState, readWatchState, writeWatchState } from "./state-file.js";
-import { canonicalSelection, emptyWatchState, type WatchState } from "./state.js";
+import { canonicalSelection, emptyWatchState, recordTags, type WatchState } from "./state.js";
 import { runWatchPass, type WatchClient } from "./pass.js";
 
 let dir: string;
@@ -18,7 +18,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const state = (tags: Record<string, string | null>): WatchState => ({
   selection: canonicalSelection({ digests: false }),
-  repositories: new Map([["127.0.0.1:5000/a", new Map(Object.entries(tags))]]),
+  repositories: new Map([["127.0.0.1:5000/a", recordTags(Object.keys(tags), Object.values(tags))]]),
 });
 
 test("writeWatchState: 0600, atomic, no temp file left; a missing file reads as a new state", async () => {
@@ -38,8 +38,8 @@ test("writeWatchState: a write that fails midway (a full disk: EFBIG under ulimi
   assert.ok(before.length < 512);
   const big = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`tag-${i}`, null]));
   const module = new URL("./state-file.js", import.meta.url).href;
-  const script = `import { writeWatchState } from ${JSON.stringify(module)}; import { canonicalSelection } from ${JSON.stringify(new URL("./state.js", import.meta.url).href)};
-    const state = { selection: canonicalSelection({ digests: false }), repositories: new Map([["127.0.0.1:5000/a", new Map(Object.entries(${JSON.stringify(big)}))]]) };
+  const script = `import { writeWatchState } from ${JSON.stringify(module)}; import { canonicalSelection, recordTags } from ${JSON.stringify(new URL("./state.js", import.meta.url).href)};
+    const state = { selection: canonicalSelection({ digests: false }), repositories: new Map([["127.0.0.1:5000/a", recordTags(Object.keys(${JSON.stringify(big)}), undefined)]]) };
     writeWatchState(${JSON.stringify(path)}, state, new Date()).then(() => process.exit(0), (error) => { process.stderr.write(error.code); process.exit(3); });`;
   // ulimit -f 1: files may not grow past 512 bytes, so the write fails after its first block, as on a full disk.
   const child = spawnSync("/bin/sh", ["-c", 'ulimit -f 1; exec "$0" --input-type=module -e "$1"', process.execPath, script], { encoding: "utf8", timeout: 20_000 });
@@ -91,9 +91,9 @@ test("runWatchPass: a failed or incomplete listing gives no events and keeps the
   const recorded: WatchState = {
     selection: canonicalSelection({ digests: false }),
     repositories: new Map([
-      ["127.0.0.1:5000/down", new Map([["1.0", null], ["2.0", null]])],
-      ["127.0.0.1:5000/cut", new Map([["1.0", null], ["2.0", null]])],
-      ["127.0.0.1:5000/up", new Map([["1.0", null]])],
+      ["127.0.0.1:5000/down", recordTags(["1.0", "2.0"], undefined)],
+      ["127.0.0.1:5000/cut", recordTags(["1.0", "2.0"], undefined)],
+      ["127.0.0.1:5000/up", recordTags(["1.0"], undefined)],
     ]),
   };
   const client: WatchClient = {
@@ -112,5 +112,5 @@ test("runWatchPass: a failed or incomplete listing gives no events and keeps the
   assert.deepEqual(result.failures.map((f) => f.repository), ["127.0.0.1:5000/down", "127.0.0.1:5000/cut"]);
   assert.equal(result.state.repositories.get("127.0.0.1:5000/down"), recorded.repositories.get("127.0.0.1:5000/down"));
   assert.equal(result.state.repositories.get("127.0.0.1:5000/cut"), recorded.repositories.get("127.0.0.1:5000/cut"));
-  assert.deepEqual([...result.state.repositories.get("127.0.0.1:5000/up")!.keys()], ["2.0"]);
+  assert.deepEqual(result.state.repositories.get("127.0.0.1:5000/up")!.tags, ["2.0"]);
 });

@@ -15,9 +15,10 @@ import { emptyWatchState, parseWatchState, serializeWatchState, type WatchState 
 
 /**
  * 256 MiB. A state of 100 repositories × 10,000 tags with digests is about
- * 80 MB (a tag and its digest's 64 hex digits take ~80 bytes), far above the
- * 4 MiB every other local file gets, so the state has its own cap: about 3
- * million tags with digests, and half of V8's longest string (~512 MiB),
+ * 60 MB (a tag and its digest's 43 base64 characters take ~60 bytes; 80 in
+ * version 1's hex), far above the 4 MiB every other local file gets, so the
+ * state has its own cap: about 4 million tags with digests, and half of
+ * V8's longest string (~512 MiB),
  * which the file's text must fit in.
  */
 export const STATE_FILE_LIMIT = 256 * 1024 * 1024;

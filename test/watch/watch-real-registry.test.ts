@@ -139,13 +139,13 @@ describe("regtags watch on the real registry", { timeout: 4 * TEST_TIMEOUT_MS },
 
   test("a corrupt or newer state is refused in one line and left as it was", { timeout: TEST_TIMEOUT_MS }, async () => {
     const corrupt = join(dir, "corrupt.state");
-    for (const text of ['{"format":"regtags-watch-state","version":1,"selection":{"dig', '{"format":"regtags-watch-state","version":2,"selection":{"digests":false},"repositories":{}}']) {
+    for (const text of ['{"format":"regtags-watch-state","version":1,"selection":{"dig', '{"format":"regtags-watch-state","version":3,"selection":{"digests":false},"repositories":{}}']) {
       writeFileSync(corrupt, text, { mode: 0o600 });
       const result = await watch(["--state", corrupt, ref]);
       assert.equal(result.code, 2);
       assert.equal(result.stdout, "");
       assert.equal(result.stderr.split("\n").length, 2, result.stderr);
-      assert.match(result.stderr, /^regtags: cannot use watch state \S+: (it is not valid JSON \(truncated or corrupt\)|it has version 2, written by a newer regtags \(this one reads version 1\); upgrade regtags); it was left as it is \(move it away to start a new baseline\)\n$/);
+      assert.match(result.stderr, /^regtags: cannot use watch state \S+: (it is not valid JSON \(truncated or corrupt\)|it has version 3, written by a newer regtags \(this one reads version 2\); upgrade regtags); it was left as it is \(move it away to start a new baseline\)\n$/);
       assert.equal(readFileSync(corrupt, "utf8"), text);
       assert.equal(existsSync(`${corrupt}.lock`), false);
     }
