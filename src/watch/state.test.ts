@@ -73,6 +73,7 @@ test("parseWatchState refuses anything it cannot trust, with a reason", () => {
     [good.replace(/"selection":\{[^}]*\}/, '"selection":[]'), 'its "selection" is missing or malformed'],
     [good.replace(ABA, `${ABA.slice(0, 10)}!${ABA.slice(11)}`), 'repository "127.0.0.1:5000/team/app" is malformed'],
     [good.replace(ABA, ABA.slice(0, -4)), 'repository "127.0.0.1:5000/team/app" is malformed'],
+    [good.replace(ABA, `${ABA.slice(0, 20)}=${ABA.slice(21)}`), 'repository "127.0.0.1:5000/team/app" is malformed'],
     [good.replace(ABA, `${ABA.slice(0, -1)}=`), 'repository "127.0.0.1:5000/team/app" is malformed'],
     [good.replace('"tags":["x"]', '"tags":["x"],"sha256":""'), 'repository "127.0.0.1:5000/team/plain" is malformed'],
     [good.replace('"sha256":"', '"digests":[],"sha256":"'), 'repository "127.0.0.1:5000/team/app" is malformed'],
