@@ -133,6 +133,7 @@ export {
   emptyWatchState,
   parseWatchState,
   serializeWatchState,
+  encodeWatchState,
   readWatchState,
   writeWatchState,
   lockWatchState,

@@ -19,13 +19,13 @@ export const PRIVATE_FILE_MODE = 0o600;
 /** Mode of directories regtags creates. */
 export const PRIVATE_DIR_MODE = 0o700;
 
-/** Writes `text` to `path` atomically with mode 0600, creating missing parent directories 0700. */
-export async function writePrivateFile(path: string, text: string): Promise<void> {
+/** Writes `text` (UTF-8, or bytes as they are) to `path` atomically with mode 0600, creating missing parent directories 0700. */
+export async function writePrivateFile(path: string, text: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const handle = await open(temp, "wx", PRIVATE_FILE_MODE);
   try {
-    await handle.writeFile(text, "utf8");
+    await handle.writeFile(text); // a string as UTF-8
     await handle.sync();
   } catch (error) {
     await handle.close();

@@ -5,7 +5,7 @@
  * lock (`state-file.ts`) and the pass runner on a client (`pass.ts`).
  */
 export { diffTags, baselineEvents, type WatchEvent } from "./events.js";
-export { canonicalSelection, digestAt, emptyWatchState, recordTags, parseWatchState, serializeWatchState, WATCH_STATE_FORMAT, WATCH_STATE_VERSION, type WatchSelection, type WatchState, type RecordedTags, type StateParse } from "./state.js";
+export { canonicalSelection, digestAt, emptyWatchState, recordTags, parseWatchState, serializeWatchState, encodeWatchState, WATCH_STATE_FORMAT, WATCH_STATE_VERSION, type WatchSelection, type WatchState, type RecordedTags, type StateParse } from "./state.js";
 export { parseDuration, jitteredDelay, MAX_DURATION_MS } from "./duration.js";
 export { readWatchState, writeWatchState, lockWatchState, STATE_FILE_LIMIT, type StateLock } from "./state-file.js";
 export { runWatchPass, type WatchClient, type WatchPassOptions, type WatchPassResult, type WatchFailure } from "./pass.js";

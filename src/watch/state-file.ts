@@ -11,7 +11,7 @@ import { dirname } from "node:path";
 import { UsageError } from "../errors.js";
 import { readLocalFile } from "../files/read-local-file.js";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writePrivateFile } from "../files/write-private-file.js";
-import { emptyWatchState, parseWatchState, serializeWatchState, type WatchState } from "./state.js";
+import { emptyWatchState, encodeWatchState, parseWatchState, type WatchState } from "./state.js";
 
 /**
  * 256 MiB. A state of 100 repositories × 10,000 tags with digests is about
@@ -37,7 +37,7 @@ export function readWatchState(path: string): WatchState {
 
 /** Replaces the state at `path` atomically (0600). */
 export async function writeWatchState(path: string, state: WatchState, now: Date): Promise<void> {
-  await writePrivateFile(path, serializeWatchState(state, now));
+  await writePrivateFile(path, encodeWatchState(state, now));
 }
 
 /** A held lock; `release()` removes it (idempotent). */

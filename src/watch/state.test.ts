@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { canonicalSelection, digestAt, emptyWatchState, parseWatchState, recordTags, serializeWatchState, WATCH_STATE_VERSION, type WatchState } from "./state.js";
+import { canonicalSelection, digestAt, emptyWatchState, encodeWatchState, parseWatchState, recordTags, serializeWatchState, WATCH_STATE_VERSION, type WatchState } from "./state.js";
 
 const A = `sha256:${"a".repeat(64)}`;
 const B = `sha256:${"b".repeat(64)}`;
@@ -81,8 +81,21 @@ test("parseWatchState refuses anything it cannot trust, with a reason", () => {
     [good.replace(`"${S512}"`, "5"), 'tag "x" of 127.0.0.1:5000/team/mixed is malformed'],
     [good.replace(`"${S512}",`, ""), 'repository "127.0.0.1:5000/team/mixed" is malformed'],
     [good.replace('"__proto__"', '"1.0"'), 'tag "1.0" of 127.0.0.1:5000/team/app is malformed'],
+    [good.replace('["1.0","__proto__","constructor"]', '["1.0","__proto__","__proto__"]'), 'tag "__proto__" of 127.0.0.1:5000/team/app is malformed'],
     [good.replace('{"tags":[]}', '{"tags":{}}'), 'repository "127.0.0.1:5000/team/empty" is malformed'],
     ['{"format":"regtags-watch-state","version":1,"selection":{"digests":false}}', 'its "repositories" is missing or not an object'],
   ];
   for (const [text, reason] of cases) assert.deepEqual(parseWatchState(text), { status: "invalid", reason }, text.slice(0, 80));
+});
+
+test("encodeWatchState gives the bytes of serializeWatchState's text, non-ASCII names and tags included", () => {
+  const state: WatchState = { selection: '{"digests":true}', repositories: new Map([["127.0.0.1:5000/équipe/app", recordTags(["été", "1.0"], [A, B])], ...sample().repositories]) };
+  const bytes = encodeWatchState(state, SAVED);
+  assert.equal(bytes.toString("utf8"), serializeWatchState(state, SAVED));
+  assert.deepEqual(parseWatchState(bytes.toString("utf8")), { status: "ok", state });
+});
+
+test("serializeWatchState refuses a state it could not read back (tag → digest Maps of the old shape)", () => {
+  const old = { selection: '{"digests":false}', repositories: new Map([["a/b", new Map([["x", null]])]]) } as unknown as WatchState;
+  assert.throws(() => serializeWatchState(old, SAVED), { name: "TypeError", message: "the tags of a/b are not an array (RecordedTags: see recordTags)" });
 });
