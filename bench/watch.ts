@@ -20,7 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateTags, startEmulator } from "../src/emulator/index.js";
-import { digestAt, readWatchState, recordTags, writeWatchState } from "../src/watch/index.js";
+import { digestAt, readWatchState, recordTags, WATCH_STATE_VERSION, writeWatchState } from "../src/watch/index.js";
 import { detectRssMethod, runMeasured } from "./measure.js";
 import { CHILD_ENV, REGTAGS_CLI, TAG_SEED } from "./workloads.js";
 
@@ -135,7 +135,7 @@ export function renderWatchMarkdown(result: WatchBenchResult): string[] {
   }
   lines.push("");
   for (const c of result.cases) {
-    lines.push(`- ${c.profile}${c.digests ? " --digests" : ""}: state file ${(c.stateBytes / 1024 / 1024).toFixed(1)} MiB, loaded in ${c.loadMs.toFixed(0)} ms and saved in ${c.saveMs.toFixed(0)} ms (in a fresh node process, fsync included).`);
+    lines.push(`- ${c.profile}${c.digests ? " --digests" : ""}: state file (format version ${WATCH_STATE_VERSION}: sha256 digests packed as base64) ${(c.stateBytes / 1024 / 1024).toFixed(1)} MiB, loaded in ${c.loadMs.toFixed(0)} ms and saved in ${c.saveMs.toFixed(0)} ms (in a fresh node process, fsync included).`);
   }
   return lines;
 }
