@@ -22,9 +22,9 @@ import {
   type TagDetails,
   type TagFilter,
   type VersionReading,
-  type VersionScheme,
 } from "../index.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
+import { FILTER_FLAGS, readFilterFlags } from "./filter-flags.js";
 import { checkFamily, latestOptions, pickLatest, selectNewer } from "./latest.js";
 import { createProgress, writeOut } from "./output.js";
 import { csvHeader, parseOutputFormat, renderDigestGroups, renderNameLines, renderStreamingRows, renderWhole, type Field, type OutputFormat, type TagRow } from "./render.js";
@@ -35,12 +35,7 @@ const LS_FLAGS = {
   format: { type: "string" },
   sort: { type: "string" },
   reverse: { type: "boolean" },
-  include: { type: "string", multiple: true },
-  exclude: { type: "string", multiple: true },
-  "version-range": { type: "string" },
-  variant: { type: "string" },
-  "omit-digest-tags": { type: "boolean" },
-  "no-prerelease": { type: "boolean" },
+  ...FILTER_FLAGS,
   "include-prerelease": { type: "boolean" },
   "any-variant": { type: "boolean" },
   newer: { type: "boolean" },
@@ -48,8 +43,6 @@ const LS_FLAGS = {
   help: { type: "boolean", short: "h" },
   limit: { type: "string" },
   latest: { type: "boolean" },
-  scheme: { type: "string" },
-  "version-regex": { type: "string" },
   digests: { type: "boolean" },
   "group-by-digest": { type: "boolean" },
   concurrency: { type: "string" },
@@ -123,17 +116,8 @@ export function makePlan(values: Record<string, unknown>, latestCommand: boolean
   const source = (text("source") ?? "auto") as DetailsSource;
   if (!["auto", "vendor", "v2"].includes(source)) throw new UsageError(`--source takes auto, vendor or v2, got ${JSON.stringify(source)}`);
   const limit = text("limit");
-  const filter: TagFilter = {
-    include: values["include"] as string[] | undefined,
-    exclude: values["exclude"] as string[] | undefined,
-    versionRange: text("version-range"),
-    variant: text("variant"),
-    omitDigestTags: flag("omit-digest-tags"),
-    noPrerelease: flag("no-prerelease"),
-    limit: limit === undefined ? undefined : parsePositiveInt("--limit", limit),
-  };
-  const reading: VersionReading = { scheme: text("scheme") as VersionScheme | undefined, versionRegex: text("version-regex") };
-  compileFilter(filter, reading); // reject a bad regex or range before any request
+  const { filter: selected, reading } = readFilterFlags(values);
+  const filter: TagFilter = { ...selected, limit: limit === undefined ? undefined : parsePositiveInt("--limit", limit) };
   const groupByDigest = flag("group-by-digest");
   const extra: Field[] = [];
   if (flag("digests") || groupByDigest) extra.push("digest");

@@ -11,7 +11,6 @@
 import { parseArgs } from "node:util";
 import {
   canonicalSelection,
-  compileFilter,
   createClient,
   escapeJsonText,
   escapeServerText,
@@ -24,16 +23,15 @@ import {
   readWatchState,
   runWatchPass,
   UsageError,
-  VERSION_SCHEMES,
   writeWatchState,
   type Reference,
   type RegtagsClient,
-  type VersionScheme,
   type WatchEvent,
   type WatchSelection,
   type WatchState,
 } from "../index.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
+import { FILTER_FLAGS, readFilterFlags } from "./filter-flags.js";
 import { EXIT_CHANGES, EXIT_CODES, EXIT_INTERNAL, EXIT_UNDELIVERED } from "./exit-codes.js";
 import { writeOut } from "./output.js";
 
@@ -41,14 +39,7 @@ const WATCH_FLAGS = {
   ...CLIENT_FLAGS,
   state: { type: "string" },
   digests: { type: "boolean" },
-  include: { type: "string", multiple: true },
-  exclude: { type: "string", multiple: true },
-  "version-range": { type: "string" },
-  variant: { type: "string" },
-  "omit-digest-tags": { type: "boolean" },
-  "no-prerelease": { type: "boolean" },
-  scheme: { type: "string" },
-  "version-regex": { type: "string" },
+  ...FILTER_FLAGS,
   concurrency: { type: "string" },
   interval: { type: "string" },
   webhook: { type: "string" },
@@ -73,20 +64,8 @@ export async function runWatch(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError("watch needs an image reference, e.g. regtags watch --state tags.state alpine");
   // A partial listing would report every tag it missed as removed.
   if (values["allow-partial"] === true) throw new UsageError("watch refuses --allow-partial: an incomplete listing would report the tags it missed as removed");
-  const scheme = values.scheme as VersionScheme | undefined;
-  if (scheme !== undefined && !VERSION_SCHEMES.includes(scheme)) throw new UsageError(`--scheme takes ${VERSION_SCHEMES.join(", ")}, got ${JSON.stringify(scheme)}`);
-  const selection: WatchSelection = {
-    digests: values.digests === true,
-    include: values.include,
-    exclude: values.exclude,
-    versionRange: values["version-range"],
-    variant: values.variant,
-    omitDigestTags: values["omit-digest-tags"],
-    noPrerelease: values["no-prerelease"],
-    scheme,
-    versionRegex: values["version-regex"],
-  };
-  compileFilter(selection, selection); // a bad regex or range fails before any request
+  const { filter, reading } = readFilterFlags(values);
+  const selection: WatchSelection = { digests: values.digests === true, ...filter, ...reading };
   const interval = values.interval === undefined ? undefined : parseDuration("--interval", values.interval);
   const webhook = values.webhook === undefined ? undefined : parseWebhook(values.webhook);
   const byName = new Map<string, Reference>();
