@@ -9,7 +9,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createServer, request as httpRequest, type Server } from "node:http";
@@ -196,31 +196,21 @@ describe("regtags watch on the real registry", { timeout: 4 * TEST_TIMEOUT_MS },
 
   test("--interval 200ms picks up a change while it runs; a second watcher on the state is refused; SIGINT stops it with the state saved", { timeout: TEST_TIMEOUT_MS }, async () => {
     const loopState = join(dir, "loop.state");
-    const child = spawn(process.execPath, [CLI_PATH, "watch", "--state", loopState, "--interval", "200ms", ref], {
-      env: { PATH: process.env["PATH"] ?? "", HOME: NOWHERE, XDG_RUNTIME_DIR: NOWHERE, XDG_CONFIG_HOME: NOWHERE },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const killer = setTimeout(() => child.kill("SIGKILL"), TEST_TIMEOUT_MS - 5_000);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    const w = spawnWatcher(["--state", loopState, "--interval", "200ms", ref]);
     try {
-      await until(() => stderr.includes("recorded the baseline"), () => `baseline; stderr: ${stderr}`);
+      await until(() => w.stderr.includes("recorded the baseline"), () => `baseline; stderr: ${w.stderr}`);
       const second = await watch(["--state", loopState, ref]);
       assert.equal(second.code, 2);
       assert.equal(second.stdout, "");
-      assert.match(second.stderr, new RegExp(`^regtags: watch state \\S+ is in use by another regtags watch \\(pid ${child.pid} on \\S+ since \\S+\\); wait for it to finish, or remove \\S+\\.lock if that process is gone\\n$`));
+      assert.match(second.stderr, new RegExp(`^regtags: watch state \\S+ is in use by another regtags watch \\(pid ${w.child.pid} on \\S+ since \\S+\\); wait for it to finish, or remove \\S+\\.lock if that process is gone\\n$`));
 
       await registry.addTags("team/app", ["5.0"], one);
-      await until(() => stdout.includes('"tag":"5.0"'), () => `the added event; stdout: ${stdout} stderr: ${stderr}`);
-      assert.deepEqual(untimed(stdout), [{ event: "added", repository, tag: "5.0", digest: null }]);
-      child.kill("SIGINT");
-      assert.equal(await exited, 0, stderr);
+      await until(() => w.stdout.includes('"tag":"5.0"'), () => `the added event; stdout: ${w.stdout} stderr: ${w.stderr}`);
+      assert.deepEqual(untimed(w.stdout), [{ event: "added", repository, tag: "5.0", digest: null }]);
+      w.child.kill("SIGINT");
+      assert.equal(await w.exited, 0, w.stderr);
     } finally {
-      clearTimeout(killer);
-      child.kill("SIGKILL");
+      w.dispose();
     }
     assert.ok(JSON.parse(readFileSync(loopState, "utf8")).repositories[ref].tags.includes("5.0"), "the pass that saw 5.0 saved it");
     assert.equal(existsSync(`${loopState}.lock`), false, "the lock is removed");
@@ -233,29 +223,19 @@ describe("regtags watch on the real registry", { timeout: 4 * TEST_TIMEOUT_MS },
     assert.equal((await watch(["--state", midState, ref])).code, 0);
     await registry.addTags("team/app", ["6.0"], one);
     const proxy = await startForwarder(registry.url, "holdTags");
-    const child = spawn(process.execPath, [CLI_PATH, "watch", "--state", midState, "--interval", "1h", "--endpoint", `${registry.host}=${proxy.url}`, ref], {
-      env: { PATH: process.env["PATH"] ?? "", HOME: NOWHERE, XDG_RUNTIME_DIR: NOWHERE, XDG_CONFIG_HOME: NOWHERE },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const killer = setTimeout(() => child.kill("SIGKILL"), TEST_TIMEOUT_MS - 5_000);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    const w = spawnWatcher(["--state", midState, "--interval", "1h", "--endpoint", `${registry.host}=${proxy.url}`, ref]);
     try {
-      await until(() => proxy.held() === 1, () => `the tags request; stderr: ${stderr}`);
-      child.kill("SIGINT"); // while the listing is in flight
-      await until(() => stderr.includes("stopping after this pass"), () => `the notice; stderr: ${stderr}`);
+      await until(() => proxy.held() === 1, () => `the tags request; stderr: ${w.stderr}`);
+      w.child.kill("SIGINT"); // while the listing is in flight
+      await until(() => w.stderr.includes("stopping after this pass"), () => `the notice; stderr: ${w.stderr}`);
       proxy.release();
-      assert.equal(await exited, 0, stderr);
+      assert.equal(await w.exited, 0, w.stderr);
     } finally {
-      clearTimeout(killer);
-      child.kill("SIGKILL");
+      w.dispose();
       await proxy.close();
     }
-    assert.deepEqual(untimed(stdout), [{ event: "added", repository, tag: "6.0", digest: null }]);
-    assert.equal(stderr, "regtags: stopping after this pass (signal again to abandon it; the state then stays as recorded)\n");
+    assert.deepEqual(untimed(w.stdout), [{ event: "added", repository, tag: "6.0", digest: null }]);
+    assert.equal(w.stderr, "regtags: stopping after this pass (signal again to abandon it; the state then stays as recorded)\n");
     assert.ok(JSON.parse(readFileSync(midState, "utf8")).repositories[ref].tags.includes("6.0"), "saved before stopping");
     assert.equal(existsSync(`${midState}.lock`), false);
   });
@@ -272,6 +252,34 @@ describe("regtags watch on the real registry", { timeout: 4 * TEST_TIMEOUT_MS },
 });
 
 /** The pid of a child that has exited (and been reaped). */
+/** A long-running `regtags watch` child: its output so far, its exit, and a kill that always happens. */
+function spawnWatcher(args: readonly string[]): { readonly child: ChildProcess; readonly stdout: string; readonly stderr: string; readonly exited: Promise<number | null>; dispose(): void } {
+  const child = spawn(process.execPath, [CLI_PATH, "watch", ...args], {
+    env: { PATH: process.env["PATH"] ?? "", HOME: NOWHERE, XDG_RUNTIME_DIR: NOWHERE, XDG_CONFIG_HOME: NOWHERE },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const killer = setTimeout(() => child.kill("SIGKILL"), TEST_TIMEOUT_MS - 5_000);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    exited,
+    dispose() {
+      clearTimeout(killer);
+      child.kill("SIGKILL");
+    },
+  };
+}
+
 function exitedPid(): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["-e", ""], { stdio: "ignore" });
