@@ -27,16 +27,17 @@ import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { DEFAULT_LISTING_BUDGET, type ListingBudget } from "./listing/budget.js";
 import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, parseRegistryName, type Reference } from "./reference/reference.js";
-import { createHttpTransport, NOT_TLS_CODES } from "./transport/http.js";
+import { createGuardedHttp } from "./transport/guarded-http.js";
+import { NOT_TLS_CODES } from "./transport/http.js";
 import { withDeadline } from "./transport/deadline.js";
 import { withOriginLimit } from "./transport/limiter.js";
 import { withRateLimit, type RateLimitOptions } from "./transport/rate-limit.js";
 import { withRedirects } from "./transport/redirect.js";
 import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
 import { redactUrl, withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
-import { scrubError, scrubTraceListener, SecretEchoes, withSecretCapture } from "./transport/echo-guard.js";
+import { scrubError } from "./transport/echo-guard.js";
 import type { Transport } from "./transport/types.js";
-import { pickNetworkOptions, proxySettingValues, type NetworkOptions } from "./network/types.js";
+import type { NetworkOptions } from "./network/types.js";
 
 /**
  * Client options. The network keys (proxy, noProxy, certDir, certsDirectories,
@@ -242,24 +243,20 @@ export interface RegtagsClient {
 /** Creates a client with its own connections, token cache and backoff state. */
 export function createClient(options: ClientOptions = {}): RegtagsClient {
   const profiles = [...(options.profiles ?? []), ...BUILTIN_PROFILES];
-  // Every secret sent is remembered, so no event or error shows a server's echo of it (issue 10).
-  // Proxy-Authorization is added inside the proxy agents, below the capture: learned from the settings.
-  const echoes = new SecretEchoes();
-  for (const proxy of proxySettingValues(options, options.env ?? process.env)) echoes.rememberUrlUserinfo(proxy);
-  const onTrace = options.onTrace === undefined ? undefined : scrubTraceListener(options.onTrace, echoes);
-  /** Hosts of the registries at hand (endpoints regtags chose) and their token realms: `certDir` applies to these only. */
-  const registryHosts = new Set<string>();
-  const http = createHttpTransport({
-    tlsVerify: options.tlsVerify ?? true,
-    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-    idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
-    ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-    network: pickNetworkOptions(options),
-    isRegistryHost: (host) => registryHosts.has(host),
-    ...(onTrace !== undefined ? { onNetworkTrace: (message: string) => onTrace({ type: "network", message }) } : {}),
-  });
-  let base: Transport = withDeadline(withSecretCapture(http.send, echoes), options.requestTimeoutMs ?? 60_000);
+  // The echo guard (issue 10) and the routes (issue 11) at the bottom, as the prober has them.
+  const http = createGuardedHttp(
+    options,
+    {
+      tlsVerify: options.tlsVerify ?? true,
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      idleTimeoutMs: options.idleTimeoutMs ?? 10_000,
+      ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+    },
+    options.onTrace,
+  );
+  const { echoes, onTrace, registryHosts } = http;
   const budget: ListingBudget = { maxEntries: options.maxTags ?? DEFAULT_LISTING_BUDGET.maxEntries, maxBytes: options.maxListBytes ?? DEFAULT_LISTING_BUDGET.maxBytes };
+  let base: Transport = withDeadline(http.send, options.requestTimeoutMs ?? 60_000);
   if (onTrace !== undefined) base = withTrace(base, onTrace);
   base = withOriginLimit(base, options.maxConcurrentPerOrigin ?? 8);
   base = withRedirects(base);

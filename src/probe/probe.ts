@@ -20,13 +20,14 @@ import { findNextLink } from "../listing/link.js";
 import { parseTagsBody } from "../listing/tags-body.js";
 import { BUILTIN_PROFILES, findProfile, type RegistryProfile } from "../profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, type Reference } from "../reference/reference.js";
-import { createHttpTransport, NOT_TLS_CODES, type HttpTransport } from "../transport/http.js";
-import { pickNetworkOptions, proxySettingValues, type NetworkOptions } from "../network/types.js";
+import { createGuardedHttp } from "../transport/guarded-http.js";
+import { NOT_TLS_CODES, type HttpTransport } from "../transport/http.js";
+import type { NetworkOptions } from "../network/types.js";
 import { withRedirects } from "../transport/redirect.js";
 import { parseErrorBody } from "../transport/registry-error.js";
 import { abortableSleep, withRetry, type RetryOptions } from "../transport/retry.js";
 import { redactUrl, withTrace, type TraceListener } from "../transport/trace.js";
-import { scrubError, scrubTraceListener, SecretEchoes, withSecretCapture } from "../transport/echo-guard.js";
+import { scrubError } from "../transport/echo-guard.js";
 import { escapeServerText, mapStrings } from "../text/safe-text.js";
 import type { Transport, TransportResponse } from "../transport/types.js";
 import type { ProbeExchange, ProbeFindings } from "./findings.js";
@@ -74,27 +75,22 @@ const SOFTWARE_HEADERS = ["docker-distribution-api-version", "x-jfrog-version"];
 
 /** Creates a prober with its own connections. Close it when done. */
 export function createProber(options: ProbeOptions = {}): Prober {
-  // Every secret sent is remembered, so no finding, event or error shows a server's echo of it (issue 10);
-  // proxy credentials are added below the capture, so they are learned from the settings.
-  const echoes = new SecretEchoes();
-  for (const proxy of proxySettingValues(options, options.env ?? process.env)) echoes.rememberUrlUserinfo(proxy);
-  const onTrace = options.onTrace === undefined ? undefined : scrubTraceListener(options.onTrace, echoes);
-  /** The probed registries' endpoint hosts and token realms: `certDir` applies to these only. */
-  const registryHosts = new Set<string>();
-  const http = createHttpTransport({
-    tlsVerify: options.tlsVerify ?? true,
-    ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
-    ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-    ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-    network: pickNetworkOptions(options),
-    isRegistryHost: (host) => registryHosts.has(host),
-    ...(onTrace !== undefined ? { onNetworkTrace: (message: string) => onTrace({ type: "network", message }) } : {}),
-  });
-  const guarded: HttpTransport = { send: withSecretCapture(http.send, echoes), close: () => http.close() };
+  // The same bottom as the client's pipeline: the echo guard (issue 10) and the routes (issue 11).
+  const http = createGuardedHttp(
+    options,
+    {
+      tlsVerify: options.tlsVerify ?? true,
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
+    },
+    options.onTrace,
+  );
+  const { echoes, onTrace, registryHosts } = http;
   const traced = onTrace === undefined ? options : { ...options, onTrace };
   return {
     probe: (reference, probeOptions = {}) =>
-      runProbe(guarded, traced, registryHosts, typeof reference === "string" ? parseReference(reference) : reference, probeOptions.signal).then(
+      runProbe(http, traced, registryHosts, typeof reference === "string" ? parseReference(reference) : reference, probeOptions.signal).then(
         (findings) => mapStrings(findings, (text) => echoes.redact(text)),
         (error: unknown) => Promise.reject(scrubError(error, echoes)),
       ),
