@@ -189,9 +189,13 @@ export function withSubject(error: unknown, subject: string): unknown {
   if (!isRegtagsError(error) || error.code === "ERR_ABORTED" || error.message.startsWith(`${subject}: `)) return error;
   const copy = Object.create(Object.getPrototypeOf(error) as object) as RegtagsError;
   Object.assign(copy, error);
+  const message = `${subject}: ${error.message}`;
+  // The stack's first line repeats the message: keep the two in step (--debug prints the stack).
+  const head = `${error.name}: ${error.message}`;
+  const stack = error.stack?.startsWith(head) === true ? `${error.name}: ${message}${error.stack.slice(head.length)}` : error.stack;
   Object.defineProperties(copy, {
-    message: { value: `${subject}: ${error.message}`, writable: true, configurable: true },
-    stack: { value: error.stack, writable: true, configurable: true },
+    message: { value: message, writable: true, configurable: true },
+    stack: { value: stack, writable: true, configurable: true },
     cause: { value: error, writable: true, configurable: true },
   });
   return copy;

@@ -47,8 +47,8 @@ export function scrubError<T>(error: T, echoes: SecretEchoes, depth = 0): T {
   const original = error.message;
   const message = echoes.scrub(original, MESSAGE_LIMIT);
   if (message !== original) error.message = message;
-  // The stack is redacted on its own: an error copied to prefix its subject
-  // (errors.ts withSubject) keeps the stack of the original, unprefixed message.
+  // The whole stack is redacted (a cause's text may sit in it too), and its
+  // first line, the message, is replaced by the scrubbed one.
   if (typeof error.stack === "string") {
     const stack = echoes.redact(error.stack);
     error.stack = stack.startsWith(`${error.name}: `) ? stack.replace(/^[^\n]*/, () => `${error.name}: ${message}`) : stack;
