@@ -9,7 +9,7 @@
  * budget as a tags listing (listing/budget.ts), and names that are not tags
  * are dropped with one warning.
  */
-import { CredentialsError, IncompleteListError, ProtocolError, UsageError } from "../errors.js";
+import { CredentialsError, IncompleteListError, ProtocolError, UsageError, withSubject } from "../errors.js";
 import { errorFromResponse } from "../transport/registry-error.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
 import type { Transport, TransportRequest } from "../transport/types.js";
@@ -113,7 +113,6 @@ function nextLink(header: readonly string[], url: URL, where: string): URL | und
   try {
     return findNextLink(header, url);
   } catch (error) {
-    if (error instanceof ProtocolError) throw new ProtocolError(`${where}: ${error.message}`, { cause: error });
-    throw error;
+    throw error instanceof ProtocolError ? withSubject(error, where) : error;
   }
 }

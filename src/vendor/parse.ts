@@ -16,7 +16,7 @@
  * (`dropped`), as on tags pages (listing/tag-grammar.ts); a next page from
  * https to http is refused.
  */
-import { ProtocolError } from "../errors.js";
+import { ProtocolError, withSubject } from "../errors.js";
 import { refuseDowngrade } from "../listing/link.js";
 import { MAX_DEPTH, nestsDeeperThan } from "../listing/list-body-stream.js";
 import { isTag } from "../listing/tag-grammar.js";
@@ -154,7 +154,7 @@ function resolve(target: string, base: URL, where: string): URL {
     try {
       refuseDowngrade(base, url, "next page");
     } catch (error) {
-      throw new ProtocolError(`${where}: ${(error as Error).message}`, { cause: error });
+      throw withSubject(error, where);
     }
     return url;
   }
