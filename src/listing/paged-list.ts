@@ -163,7 +163,7 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
     if (body.nullEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.nullEntries} null entries in "${params.field}"` });
     if (body.digestEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.digestEntries} digest-shaped entries in "${params.field}" (not tags)` });
     const droppedBefore = dropped.size + droppedUnread;
-    for (const entry of body.invalidEntries) if (!dropped.has(entry)) dropped.add(entry);
+    for (const entry of body.invalidEntries) dropped.add(entry);
     droppedUnread += body.oversizeEntries;
     meter.checkEntries(seen.size + dropped.size);
     const answered = res as TransportResponse;

@@ -140,7 +140,10 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
       outgoing.on("information", () => {
         if (++interim > MAX_INTERIM_RESPONSES) outgoing.destroy(new ProtocolError(`${where}: more than ${MAX_INTERIM_RESPONSES} interim 1xx responses and no final one`));
       });
-      outgoing.on("close", () => fail(Object.assign(new Error("the connection closed without a response"), { code: "ECONNRESET" })));
+      outgoing.on("close", () => {
+        // After a response, a close is the body's business (wrapResponse watches it).
+        if (!settled) fail(Object.assign(new Error("the connection closed without a response"), { code: "ECONNRESET" }));
+      });
       outgoing.on("response", (incoming: IncomingMessage) => {
         if ((incoming.statusCode ?? 0) < 200) {
           // A 1xx that node:http hands over as final (a 101 without Upgrade) has no body or meaning here.
