@@ -7,6 +7,7 @@
  * leaves Docker-Content-Digest out of its HEAD answer.
  */
 import { createHash } from "node:crypto";
+import { forEachConcurrently } from "../concurrency.js";
 import { ProtocolError } from "../errors.js";
 import { errorFromResponse } from "../transport/registry-error.js";
 import { redactUrl } from "../transport/trace.js";
@@ -72,19 +73,8 @@ export async function fetchTagDigest(send: Transport, params: DigestParams, tag:
  */
 export async function fetchTagDigests(send: Transport, params: DigestParams, tags: readonly string[], concurrency: number): Promise<TagDigest[]> {
   const results: TagDigest[] = new Array(tags.length);
-  let nextIndex = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && nextIndex < tags.length) {
-      const index = nextIndex++;
-      try {
-        results[index] = await fetchTagDigest(send, params, tags[index]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, tags.length)) }, worker));
+  await forEachConcurrently(tags.length, concurrency, async (index) => {
+    results[index] = await fetchTagDigest(send, params, tags[index]!);
+  });
   return results;
 }

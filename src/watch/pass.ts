@@ -10,6 +10,7 @@
  * produces no events and keeps its recorded tags; the other repositories
  * proceed.
  */
+import { forEachConcurrently } from "../concurrency.js";
 import { AbortedError, isRegtagsError } from "../errors.js";
 import type { RegtagsClient } from "../client.js";
 import type { Reference } from "../reference/reference.js";
@@ -59,24 +60,19 @@ export async function runWatchPass(client: WatchClient, references: readonly Ref
   const keep = compileFilter(selection, selection);
   const now = options.now ?? (() => new Date());
   const outcomes: Array<{ tags: RecordedTags; time: string } | { error: unknown }> = new Array(references.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < references.length) {
-      const index = next++;
-      const reference = references[index]!;
-      try {
-        const list = await client.listTags(reference, withSignal(options));
-        const watched = list.tags.filter(keep);
-        const digests = selection.digests ? await digestsOf(client, reference, watched, options) : undefined;
-        const tags = recordTags(watched, digests === undefined ? undefined : watched.map((tag) => digests.get(tag) ?? null));
-        outcomes[index] = { tags, time: now().toISOString() };
-      } catch (error) {
-        if (options.signal?.aborted || (isRegtagsError(error) && error.code === "ERR_ABORTED")) throw error instanceof AbortedError ? error : new AbortedError({ cause: error });
-        outcomes[index] = { error };
-      }
+  await forEachConcurrently(references.length, options.concurrency ?? 4, async (index) => {
+    const reference = references[index]!;
+    try {
+      const list = await client.listTags(reference, withSignal(options));
+      const watched = list.tags.filter(keep);
+      const digests = selection.digests ? await digestsOf(client, reference, watched, options) : undefined;
+      const tags = recordTags(watched, digests === undefined ? undefined : watched.map((tag) => digests.get(tag) ?? null));
+      outcomes[index] = { tags, time: now().toISOString() };
+    } catch (error) {
+      if (options.signal?.aborted || (isRegtagsError(error) && error.code === "ERR_ABORTED")) throw error instanceof AbortedError ? error : new AbortedError({ cause: error });
+      outcomes[index] = { error };
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, references.length)) }, worker));
+  });
 
   const repositories = new Map(previous.repositories);
   const events: WatchEvent[] = [];
