@@ -21,7 +21,7 @@ import {
 } from "../index.js";
 import { loadConfig, mergeEndpoints } from "./config.js";
 import { EXIT_CODES } from "./exit-codes.js";
-import { NETWORK_FLAGS, NETWORK_FLAGS_HELP, networkClientOptions } from "./network-flags.js";
+import { NETWORK_FLAGS, networkClientOptions } from "./network-flags.js";
 import { writeOut } from "./output.js";
 
 /** parseArgs options of the credential flags. */
@@ -40,14 +40,6 @@ export interface CredentialFlagValues {
   "no-creds"?: boolean | undefined;
   authfile?: string | undefined;
 }
-
-export const CREDENTIAL_FLAGS_HELP = `  --creds USER[:PASS]    credentials for the registry; without :PASS, prompt on a terminal
-  --password-stdin       read the password for --creds USER from stdin
-  --registry-token TOKEN send TOKEN as a Bearer token as is
-  --no-creds             anonymous: consult no credentials file, helper or variable
-  --authfile FILE        credentials from FILE only (default: REGISTRY_AUTH_FILE, else
-                         DOCKER_AUTH_CONFIG, containers auth.json, ~/.docker/config.json,
-                         ~/.dockercfg, then GH_TOKEN/GITHUB_TOKEN for ghcr.io and CI_REGISTRY_*)`;
 
 /**
  * The explicit credential the flags give, reading the password from stdin or
@@ -96,48 +88,26 @@ export function createCliResolver(values: CredentialFlagValues, explicit: Explic
   });
 }
 
-const AUTH_HELP = `Usage: regtags auth which [options] REF
-
-Says which source supplies the credentials for REF's registry, and why every
-other source does not; then how requests to it would go (direct, or through
-which proxy) and which CA files, certificate directories and client
-certificate apply. Secrets and certificate contents are never printed.
-
-Options:
-${CREDENTIAL_FLAGS_HELP}
-${NETWORK_FLAGS_HELP}
-  --endpoint HOST=URL    contact URL for registry HOST (repeatable), as for ls: the network part
-                         reports the host actually contacted (docker.io: registry-1.docker.io)
-  --plain-http           use http, as for ls
-  --config FILE          config file (its "endpoints", "plainHttp", "proxy", "noProxy", "certDir")
-  --json                 print the report as JSON (the network part under "network")
-`;
+/** Exactly the options help-table.ts lists for auth which (test/cli/help.test.ts). */
+export const AUTH_WHICH_FLAGS = {
+  ...CREDENTIAL_FLAGS,
+  ...NETWORK_FLAGS,
+  endpoint: { type: "string", multiple: true },
+  "plain-http": { type: "boolean" },
+  config: { type: "string" },
+  json: { type: "boolean" },
+  debug: { type: "boolean" },
+} as const;
 
 /** `regtags auth which REF`. */
 export async function runAuth(argv: string[]): Promise<number> {
   const [subcommand, ...rest] = argv;
-  if (subcommand === undefined || subcommand === "--help" || subcommand === "-h" || subcommand === "help") {
-    process.stdout.write(AUTH_HELP);
-    return subcommand === undefined ? EXIT_CODES.ERR_USAGE : 0;
-  }
-  if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(AUTH_HELP);
-    return 0;
-  }
   if (subcommand !== "which") throw new UsageError(`unknown auth command ${JSON.stringify(subcommand)}; use regtags auth which REF`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
     strict: true,
-    options: {
-      ...CREDENTIAL_FLAGS,
-      ...NETWORK_FLAGS,
-      endpoint: { type: "string", multiple: true },
-      "plain-http": { type: "boolean" },
-      config: { type: "string" },
-      json: { type: "boolean" },
-      debug: { type: "boolean" },
-    },
+    options: AUTH_WHICH_FLAGS,
   });
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? "auth which needs an image reference, e.g. regtags auth which ghcr.io/owner/image" : `auth which takes one reference, got ${positionals.length}`);

@@ -13,18 +13,22 @@ import { quoteServerText } from "../text/safe-text.js";
 import { catalogReference } from "./catalog-names.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags } from "./client-flags.js";
 import { writeOut } from "./output.js";
+import type { CommandRun } from "./exit-codes.js";
 import { renderNameLines } from "./render.js";
 
-export async function runCatalog(argv: string[]): Promise<number> {
+/** Exactly the options help-table.ts lists for catalog (test/cli/help.test.ts). */
+export const CATALOG_FLAGS = { ...CLIENT_FLAGS, json: { type: "boolean" } } as const;
+
+export async function runCatalog(argv: string[], run: CommandRun): Promise<number> {
   const { values, positionals } = parseArgs({
     args: normaliseBooleanFlags(argv),
     allowPositionals: true,
     strict: true,
-    options: { ...CLIENT_FLAGS, json: { type: "boolean" } },
+    options: CATALOG_FLAGS,
   });
   if (positionals.length !== 1) throw new UsageError("catalog takes one registry name, e.g. regtags catalog registry.example.com:5000");
   const registry = parseRegistryName(positionals[0]!);
-  const client = createClient(await buildClientOptions(values, registry));
+  const client = createClient(await buildClientOptions(values, registry, run));
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);

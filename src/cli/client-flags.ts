@@ -9,7 +9,7 @@ import { describeHints, hintsFromProfile, readSavedProfileSync, UsageError } fro
 import { CREDENTIAL_FLAGS, createCliResolver, readExplicitCredential, type CredentialFlagValues } from "./auth.js";
 import { loadConfig, mergeEndpoints } from "./config.js";
 import { NETWORK_FLAGS, networkClientOptions, type NetworkFlagValues } from "./network-flags.js";
-import { notePartialList } from "./exit-codes.js";
+import type { CommandRun } from "./exit-codes.js";
 import { createTracePrinter } from "./output.js";
 
 export const CLIENT_FLAGS = {
@@ -65,8 +65,10 @@ export function normaliseBooleanFlags(argv: readonly string[]): string[] {
  * ClientOptions from the shared flags, the config file and credential
  * discovery. Explicit credentials (--creds, --registry-token) belong to
  * `registry`, the registry of the command's reference.
+ * @param run where an incomplete listing under --allow-partial is recorded
+ *   (exit 10); a command without one refuses --allow-partial.
  */
-export async function buildClientOptions(values: ClientFlagValues, registry: string): Promise<ClientOptions> {
+export async function buildClientOptions(values: ClientFlagValues, registry: string, run?: CommandRun): Promise<ClientOptions> {
   const config = loadConfig(values.config);
   const endpoints = mergeEndpoints(values.endpoint, config);
   const options: ClientOptions = {
@@ -86,7 +88,7 @@ export async function buildClientOptions(values: ClientFlagValues, registry: str
   // The listing budget (issue 10): past either, an incomplete list (exit 7, or 10 with --allow-partial).
   if (values["max-tags"] !== undefined) options.maxTags = parsePositiveInt("--max-tags", values["max-tags"]);
   if (values["max-bytes"] !== undefined) options.maxListBytes = parseSize("--max-bytes", values["max-bytes"]);
-  applyReliabilityFlags(options, values);
+  applyReliabilityFlags(options, values, run);
   if (values["no-saved-profile"] !== true) useSavedProfiles(options, values.debug === true);
   return options;
 }
@@ -168,7 +170,7 @@ function formatAge(ms: number): string {
  * --allow-partial prints what it got and the process exits with
  * EXIT_PARTIAL (10), never 0.
  */
-function applyReliabilityFlags(options: ClientOptions, values: ClientFlagValues): void {
+function applyReliabilityFlags(options: ClientOptions, values: ClientFlagValues, run: CommandRun | undefined): void {
   const retry: NonNullable<ClientOptions["retry"]> = {};
   if (values["retry-attempts"] !== undefined) retry.attempts = parsePositiveInt("--retry-attempts", values["retry-attempts"], 100);
   if (values["retry-max-wait"] !== undefined) retry.maxDelayMs = parseSeconds("--retry-max-wait", values["retry-max-wait"]);
@@ -177,8 +179,11 @@ function applyReliabilityFlags(options: ClientOptions, values: ClientFlagValues)
   if (values["idle-timeout"] !== undefined) options.idleTimeoutMs = parseSeconds("--idle-timeout", values["idle-timeout"]);
   if (values.timeout !== undefined) options.requestTimeoutMs = parseSeconds("--timeout", values.timeout);
   if (values["allow-partial"] === true) {
+    if (run === undefined) throw new UsageError("--allow-partial applies to listings (ls, latest, catalog) only");
     options.allowPartial = true;
-    options.onIncomplete = () => notePartialList();
+    options.onIncomplete = () => {
+      run.partialList = true;
+    };
   }
 }
 

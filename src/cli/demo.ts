@@ -5,6 +5,7 @@
  * auth, token, page sizes, link style and the requests it took. Needs no
  * network beyond 127.0.0.1.
  */
+import { parseArgs } from "node:util";
 import { defaultRepositories, startEmulator } from "../emulator/index.js";
 import { createClient, type TraceEvent } from "../index.js";
 import { writeOut } from "./output.js";
@@ -32,7 +33,8 @@ interface Row {
   paging: string;
 }
 
-export async function runDemo(_argv: string[]): Promise<number> {
+export async function runDemo(argv: string[]): Promise<number> {
+  parseArgs({ args: argv, strict: true, options: {} }); // no options, no arguments: anything else is a usage error
   const repositories = defaultRepositories();
   const emulator = await startEmulator({ profiles: DEMO.map((d) => d.profile), users: { demo: "demo-password" } });
   const rows: Row[] = [];

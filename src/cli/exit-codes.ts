@@ -1,8 +1,30 @@
 /**
- * Exit codes of the regtags CLI, one per error code, so adding an ErrorCode
- * without an exit code fails to compile. Documented in the README and --help.
+ * Exit codes of the regtags CLI: one table of what each code means (the help
+ * text's "Exit codes" section is generated from it) and one exit code per
+ * error code, so adding an ErrorCode without an exit code, or an exit code
+ * without a meaning, fails to compile. The README lists the same codes.
  */
 import type { ErrorCode } from "../index.js";
+
+/** Every exit code regtags uses, with what it means (as `regtags --help` prints it). */
+export const EXIT_CODE_MEANINGS = {
+  0: "every tag listed",
+  1: "unexpected error, or the command ended with work pending (a bug: please report it with --debug output)",
+  2: "usage error or invalid image reference",
+  3: "needs login or access denied, or a credentials file/helper cannot be used",
+  4: "repository not found",
+  5: "registry or protocol error (a response that is not HTTP/1.1, a 101), or rate limited (still after retries, or a quota that resets too late)",
+  6: "network, TLS or proxy error",
+  7: "incomplete list (pagination loop, page cap, listing budget)",
+  8: "credentials rejected (wrong user name, password or token)",
+  9: "no tag qualified (regtags latest, or --latest, after filters)",
+  10: "incomplete list printed anyway (--allow-partial)",
+  11: "regtags watch --exit-code: changes were found",
+  12: "regtags watch --webhook: the events could not be delivered; the state was not advanced (the next pass reports them again)",
+  130: "interrupted",
+} as const;
+
+export type ExitCode = keyof typeof EXIT_CODE_MEANINGS;
 
 export const EXIT_OK = 0;
 /** An unexpected error: a bug in regtags. */
@@ -18,19 +40,7 @@ export const EXIT_CHANGES = 11;
 /** `regtags watch --webhook`: delivery failed after retries; the state was not advanced. */
 export const EXIT_UNDELIVERED = 12;
 
-let partialList = false;
-
-/** Records that a listing printed under --allow-partial was incomplete. */
-export function notePartialList(): void {
-  partialList = true;
-}
-
-/** The process's exit code for a command that returned `code`: a partial list turns success into EXIT_PARTIAL. */
-export function finalExitCode(code: number): number {
-  return code === EXIT_OK && partialList ? EXIT_PARTIAL : code;
-}
-
-export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
+export const EXIT_CODES: Readonly<Record<ErrorCode, ExitCode>> = {
   ERR_USAGE: 2,
   ERR_INVALID_REFERENCE: 2,
   ERR_CREDENTIALS: 3,
@@ -48,21 +58,21 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   ERR_ABORTED: 130,
 };
 
-export const EXIT_CODE_HELP = `Exit codes:
-  0    every tag listed
-  1    unexpected error, or the command ended with work pending (a bug: please
-       report it with --debug output)
-  2    usage error or invalid image reference
-  3    needs login or access denied, or a credentials file/helper cannot be used
-  4    repository not found
-  5    registry or protocol error (a response that is not HTTP/1.1, a 101), or
-       rate limited (still after retries, or a quota that resets too late)
-  6    network, TLS or proxy error
-  7    incomplete list (pagination loop, page cap, listing budget)
-  8    credentials rejected (wrong user name, password or token)
-  9    no tag qualified (regtags latest, or --latest, after filters)
-  10   incomplete list printed anyway (--allow-partial)
-  11   regtags watch --exit-code: changes were found
-  12   regtags watch --webhook: the events could not be delivered; the state
-       was not advanced (the next pass reports them again)
-  130  interrupted`;
+/**
+ * What one run of a command observed that changes its exit code, created by
+ * main.ts for each run and handed down (a value, not module state, so two
+ * runs in one process cannot mix).
+ */
+export interface CommandRun {
+  /** A listing printed under --allow-partial was incomplete. */
+  partialList: boolean;
+}
+
+export function createCommandRun(): CommandRun {
+  return { partialList: false };
+}
+
+/** The process's exit code for a command that returned `code`: a partial list turns success into EXIT_PARTIAL. */
+export function finalExitCode(code: number, run: CommandRun): number {
+  return code === EXIT_OK && run.partialList ? EXIT_PARTIAL : code;
+}

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { createClient, escapeJsonText, escapeServerText, isRegtagsError, MESSAGE_LIMIT, parseReference, parseRegistryName, ProtocolError, quoteServerText, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
 import { catalogReference } from "./catalog-names.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
-import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
+import { EXIT_CODES, EXIT_INTERNAL, type CommandRun } from "./exit-codes.js";
 import { selectTags, type Plan } from "./ls.js";
 import { writeOut } from "./output.js";
 
@@ -22,7 +22,7 @@ interface ManyValues extends ClientFlagValues {
   concurrency?: string;
 }
 
-export async function runMany(positionals: readonly string[], values: ManyValues, plan: Plan, command: string): Promise<number> {
+export async function runMany(positionals: readonly string[], values: ManyValues, plan: Plan, command: string, run: CommandRun): Promise<number> {
   if (plan.digests || plan.details || plan.groupByDigest) throw new UsageError(`${command} with several repositories lists tags only; ask for digests or details one repository at a time`);
   const names = [...positionals];
   // One at a time, never push(...list): a list of ~120k names overflows the stack (issue 10, item 6).
@@ -37,7 +37,7 @@ export async function runMany(positionals: readonly string[], values: ManyValues
   if (registries.size > 1 && (values.creds !== undefined || values["registry-token"] !== undefined)) {
     throw new UsageError("--creds and --registry-token belong to one registry, but the references span several; use a credentials file instead");
   }
-  const options = await buildClientOptions(values, [...registries][0]!);
+  const options = await buildClientOptions(values, [...registries][0]!, run);
   const client = createClient(options);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));

@@ -27,9 +27,11 @@ import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveI
 import { FILTER_FLAGS, readFilterFlags } from "./filter-flags.js";
 import { checkFamily, latestOptions, pickLatest, selectNewer } from "./latest.js";
 import { createProgress, writeOut } from "./output.js";
+import type { CommandRun } from "./exit-codes.js";
 import { csvHeader, parseOutputFormat, renderDigestGroups, renderNameLines, renderStreamingRows, renderWhole, type Field, type OutputFormat, type TagRow } from "./render.js";
 
-const LS_FLAGS = {
+/** Exactly the options help-table.ts lists for ls and latest (test/cli/help.test.ts). */
+export const LS_FLAGS = {
   ...CLIENT_FLAGS,
   json: { type: "boolean" },
   format: { type: "string" },
@@ -40,7 +42,6 @@ const LS_FLAGS = {
   "any-variant": { type: "boolean" },
   newer: { type: "boolean" },
   explain: { type: "boolean" },
-  help: { type: "boolean", short: "h" },
   limit: { type: "string" },
   latest: { type: "boolean" },
   digests: { type: "boolean" },
@@ -79,20 +80,16 @@ const DETAIL_FIELDS: readonly Field[] = ["updated", "created", "size", "platform
 /** Tags written per write() while streaming. */
 const OUTPUT_SLICE = 10_000;
 
-export async function runLs(argv: string[], command: "ls" | "latest" = "ls"): Promise<number> {
+export async function runLs(argv: string[], command: "ls" | "latest", run: CommandRun): Promise<number> {
   const { values, positionals } = parseArgs({ args: normaliseBooleanFlags(argv), allowPositionals: true, strict: true, options: LS_FLAGS });
-  if (values.help === true) {
-    await writeOut(command === "latest" ? (await import("./latest-help.js")).LATEST_HELP : "regtags ls: every option is in regtags --help; how latest and --newer choose: regtags latest --help\n");
-    return 0;
-  }
   const plan = makePlan(values, command === "latest");
   if (positionals.length !== 1 || values["from-file"] !== undefined || values.all !== undefined) {
     if (plan.explain || plan.newer) throw new UsageError(`${plan.explain ? "--explain" : "--newer"} takes one repository at a time`);
-    return (await import("./ls-many.js")).runMany(positionals, values, plan, command);
+    return (await import("./ls-many.js")).runMany(positionals, values, plan, command, run);
   }
   const reference = parseReference(positionals[0]!);
   checkFamily(plan, reference); // a TAG that is not a version fails before any request
-  const options = await buildClientOptions(values, reference.registry);
+  const options = await buildClientOptions(values, reference.registry, run);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error("interrupted"));
   process.once("SIGINT", onSigint);

@@ -20,13 +20,6 @@ export interface NetworkFlagValues {
   "cert-dir"?: string | undefined;
 }
 
-export const NETWORK_FLAGS_HELP = `  --proxy URL            proxy for http and https requests, instead of HTTPS_PROXY/HTTP_PROXY/ALL_PROXY
-                         (http://[USER:PASSWORD@]HOST:PORT; "" for none)
-  --no-proxy LIST        hosts reached directly, replacing NO_PROXY (names with subdomains, .name,
-                         IPs, CIDRs, :port, *)
-  --cert-dir DIR         CA certificates (*.crt) and client certificate (NAME.cert + NAME.key) for the
-                         registry, instead of /etc/containers/certs.d/HOST:PORT/ and the like`;
-
 /** The network part of ClientOptions. @throws UsageError on a bad proxy URL (never echoed: it may hold a password) or a missing --cert-dir. */
 export async function networkClientOptions(values: NetworkFlagValues, config: CliConfig): Promise<Pick<ClientOptions, "proxy" | "noProxy" | "certDir">> {
   const options: Pick<ClientOptions, "proxy" | "noProxy" | "certDir"> = {};

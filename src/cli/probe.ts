@@ -24,36 +24,16 @@ import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveI
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { writeOut } from "./output.js";
 
-const PROBE_FLAGS = {
+/** Exactly the options help-table.ts lists for probe (test/cli/help.test.ts). */
+export const PROBE_FLAGS = {
   ...CLIENT_FLAGS,
   json: { type: "boolean" },
   save: { type: "boolean" },
   "large-n": { type: "string" },
-  help: { type: "boolean", short: "h" },
 } as const;
-
-const PROBE_HELP = `Usage: regtags probe [options] REF [REF...]
-
-Sends a short, documented sequence of requests (at most ${PROBE_REQUEST_BUDGET} per registry; never a
-page-by-page listing) and shows, side by side, how each registry behaves: ping and
-challenge, token endpoint and lifetime, anonymous reads, default and largest page,
-answer to a too-large n, pagination style, order, n=0, rate-limit headers, _catalog,
-and the time of each request.
-
-Options:
-  --json                 the same findings as JSON
-  --save                 keep each registry's profile in $XDG_CACHE_HOME/regtags/profiles/
-                         (~/.cache/...); ls then starts with the page size it learned
-  --large-n N            the "too large" n to try (default 10000)
-  and the connection and credential options of ls (--creds, --endpoint, --plain-http, ...)
-`;
 
 export async function runProbe(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: normaliseBooleanFlags(argv), allowPositionals: true, strict: true, options: PROBE_FLAGS });
-  if (values.help === true) {
-    await writeOut(PROBE_HELP);
-    return 0;
-  }
   if (positionals.length === 0) throw new UsageError("probe needs at least one image reference, e.g. regtags probe ubuntu ghcr.io/OWNER/IMAGE quay.io/NS/REPO");
   const references = positionals.map((text) => parseReference(text));
   const largeN = values["large-n"] === undefined ? undefined : parsePositiveInt("--large-n", values["large-n"], 1_000_000);

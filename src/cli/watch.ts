@@ -35,7 +35,8 @@ import { FILTER_FLAGS, readFilterFlags } from "./filter-flags.js";
 import { EXIT_CHANGES, EXIT_CODES, EXIT_INTERNAL, EXIT_UNDELIVERED } from "./exit-codes.js";
 import { writeOut } from "./output.js";
 
-const WATCH_FLAGS = {
+/** Exactly the options help-table.ts lists for watch (test/cli/help.test.ts). */
+export const WATCH_FLAGS = {
   ...CLIENT_FLAGS,
   state: { type: "string" },
   digests: { type: "boolean" },

@@ -61,10 +61,10 @@ function resolveProfile(profile: string | EmulatorProfile): EmulatorProfile {
   return found;
 }
 
-function listen(server: Server, host: string): Promise<string> {
+function listen(server: Server, host: string, port = 0): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, host, () => {
+    server.listen(port, host, () => {
       const { port } = server.address() as AddressInfo;
       resolve(host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
     });
@@ -135,7 +135,7 @@ function deliver(res: ServerResponse, reply: Reply, headers: Record<string, stri
 }
 
 /** Starts one profile's listeners; pushes every server it opens to `servers` for cleanup. */
-async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions, host: string, servers: Server[]): Promise<RunningRegistry> {
+async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions, host: string, port: number, servers: Server[]): Promise<RunningRegistry> {
   const faults = profile.faults ?? {};
   const latencyMs = options.latencyMs ?? 0;
   const faultState: FaultState = newFaultState();
@@ -182,13 +182,13 @@ async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions,
     })();
   };
 
-  const open = async (listener: Listener): Promise<string> => {
+  const open = async (listener: Listener, at = 0): Promise<string> => {
     const server = createServer(handler(listener));
     servers.push(server);
-    return `http://${await listen(server, host)}`;
+    return `http://${await listen(server, host, at)}`;
   };
 
-  const origin = await open("registry");
+  const origin = await open("registry", port);
   const authOrigin = profile.auth.kind === "bearer" && profile.auth.realm.server === "separate" ? await open("auth") : undefined;
   const needsForeign = faults.foreignLink === true || faults.redirectTagsDroppingQuery === true;
   const foreignOrigin = needsForeign ? await open("foreign") : undefined;
@@ -234,7 +234,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     await Promise.all(servers.map(close));
   };
   try {
-    for (const profile of profiles) registries.set(profile.id, await startRegistry(profile, options, host, servers));
+    for (const [i, profile] of profiles.entries()) registries.set(profile.id, await startRegistry(profile, options, host, options.port ? options.port + i : 0, servers));
   } catch (error) {
     await closeAll();
     throw error;

@@ -28,6 +28,12 @@ export interface EmulatorOptions {
   readonly latencyMs?: number;
   /** Interface to listen on. @default "127.0.0.1" */
   readonly host?: string;
+  /**
+   * Port of the first profile's registry listener; each next profile takes the
+   * next port (auth and second-origin listeners take free ports).
+   * @default 0 (a free port for each)
+   */
+  readonly port?: number;
 }
 
 /** Kinds of request counted by {@link EmulatedRegistry.counts}. */
