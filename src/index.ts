@@ -17,6 +17,7 @@ export type { TagPage } from "./listing/list-tags.js";
 export type { TagDigest } from "./listing/digests.js";
 export { parseReference, parseRegistryName, formatReference, isLoopbackRegistry } from "./reference/reference.js";
 export type { Reference } from "./reference/reference.js";
+export { checkEndpointUrl, ENDPOINT_FORM } from "./reference/endpoint.js";
 export { parseChallenges, pickChallenge } from "./auth/challenge.js";
 export type { Challenge } from "./auth/challenge.js";
 export { parseLinkHeader, findNextLink } from "./listing/link.js";

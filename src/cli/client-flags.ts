@@ -56,9 +56,25 @@ export interface ClientFlagValues extends CredentialFlagValues, NetworkFlagValue
   debug?: boolean;
 }
 
-/** `--tls-verify` alone means true; parseArgs needs it spelt `--tls-verify=true`. */
+/**
+ * `--tls-verify` as skopeo and podman take it: `--tls-verify=BOOL`,
+ * `--tls-verify BOOL` (BOOL true or false, so `--tls-verify false ubuntu`
+ * never lists a repository named "false") and a bare `--tls-verify` (true).
+ * parseArgs needs it spelt `--tls-verify=BOOL`. Nothing after `--` changes.
+ */
 export function normaliseBooleanFlags(argv: readonly string[]): string[] {
-  return argv.map((arg) => (arg === "--tls-verify" ? "--tls-verify=true" : arg));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (arg !== "--tls-verify") out.push(arg);
+    else if (argv[i + 1] === "true" || argv[i + 1] === "false") out.push(`--tls-verify=${argv[++i]}`);
+    else out.push("--tls-verify=true");
+  }
+  return out;
 }
 
 /**

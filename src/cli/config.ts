@@ -9,7 +9,9 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { describeJsonSyntaxError, readLocalFile, UsageError } from "../index.js";
+import { checkEndpointUrl, describeJsonSyntaxError, ENDPOINT_FORM, readLocalFile, UsageError } from "../index.js";
+import { quoteServerText } from "../text/safe-text.js";
+import { closestWord } from "./help-suggest.js";
 
 export interface CliConfig {
   /** Registry name → base URL, as `--endpoint HOST=URL`. */
@@ -24,19 +26,25 @@ export interface CliConfig {
   certDir?: string;
 }
 
-/** The config file's endpoints with each `--endpoint HOST=URL` over them. @throws UsageError on a malformed entry. */
+/** The keys a config file may hold; any other is an error (a typo such as "tlsverify" must not silently do nothing). */
+export const CONFIG_KEYS = ["endpoints", "plainHttp", "tlsVerify", "proxy", "noProxy", "certDir"] as const;
+
+const EXPECTED_ENDPOINT = `HOST=${ENDPOINT_FORM}, e.g. docker.io=http://127.0.0.1:5000`;
+
+/**
+ * The config file's endpoints with each `--endpoint HOST=URL` over them.
+ * A URL is never repeated in a message (it may carry a password).
+ * @throws UsageError on a malformed entry.
+ */
 export function mergeEndpoints(flags: readonly string[] | undefined, config: CliConfig): Record<string, string> {
   const endpoints: Record<string, string> = { ...config.endpoints };
   for (const entry of flags ?? []) {
     const at = entry.indexOf("=");
-    if (at <= 0 || at === entry.length - 1) throw new UsageError(`--endpoint wants HOST=URL, got ${JSON.stringify(entry)}`);
-    const url = entry.slice(at + 1);
-    try {
-      new URL(url.includes("://") ? url : `https://${url}`);
-    } catch {
-      throw new UsageError(`--endpoint ${JSON.stringify(entry)}: ${JSON.stringify(url)} is not a URL`);
-    }
-    endpoints[entry.slice(0, at)] = url;
+    if (at <= 0 || at === entry.length - 1) throw new UsageError(`--endpoint wants ${EXPECTED_ENDPOINT}; got ${entry.includes("@") ? "something else" : quoteServerText(entry, 200)}`);
+    const host = entry.slice(0, at);
+    const problem = checkEndpointUrl(entry.slice(at + 1));
+    if (problem !== undefined) throw new UsageError(`--endpoint for ${quoteServerText(host, 200)}: ${problem}; expected ${EXPECTED_ENDPOINT}`);
+    endpoints[host] = entry.slice(at + 1);
   }
   return endpoints;
 }
@@ -70,12 +78,21 @@ export function parseConfig(text: string, path: string): CliConfig {
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError(`config file ${path} must hold a JSON object`);
   const record = parsed as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if ((CONFIG_KEYS as readonly string[]).includes(key)) continue;
+    const suggestion = closestWord(key, CONFIG_KEYS);
+    throw new UsageError(
+      `config file ${path}: unknown key ${quoteServerText(key, 100)}${suggestion !== undefined ? ` (did you mean "${suggestion}"?)` : ""}; the keys are ${CONFIG_KEYS.join(", ")}`,
+    );
+  }
   const config: CliConfig = { endpoints: {} };
   const endpoints = record["endpoints"];
   if (endpoints !== undefined) {
     if (typeof endpoints !== "object" || endpoints === null || Array.isArray(endpoints)) throw new UsageError(`config file ${path}: "endpoints" must map registry names to URLs`);
     for (const [host, url] of Object.entries(endpoints)) {
-      if (typeof url !== "string") throw new UsageError(`config file ${path}: endpoints[${JSON.stringify(host)}] must be a URL string`);
+      if (typeof url !== "string") throw new UsageError(`config file ${path}: endpoints[${quoteServerText(host, 200)}] must be a URL string`);
+      const problem = checkEndpointUrl(url);
+      if (problem !== undefined) throw new UsageError(`config file ${path}: endpoints[${quoteServerText(host, 200)}]: ${problem}; expected "HOST": "${ENDPOINT_FORM}"`);
       config.endpoints[host] = url;
     }
   }

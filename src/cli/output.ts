@@ -12,12 +12,27 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   else throw error;
 });
 
-export function writeOut(text: string): Promise<void> {
-  if (stdoutClosed) return Promise.resolve();
-  return new Promise((resolve) => {
+/**
+ * Writes to stdout. A progress line on the terminal is cleared first and
+ * drawn again below what was written, so tags and progress never share a line.
+ */
+export async function writeOut(text: string): Promise<void> {
+  if (stdoutClosed) return;
+  const line = shownProgress;
+  line?.clear();
+  await new Promise<void>((resolve) => {
     if (process.stdout.write(text)) resolve();
     else process.stdout.once("drain", resolve);
   });
+  if (line !== undefined && shownProgress === undefined) line.redraw();
+}
+
+/** A one-line message on stderr, clearing the progress line first as writeOut does. */
+function writeErrLine(text: string): void {
+  const line = shownProgress;
+  line?.clear();
+  process.stderr.write(text);
+  if (line !== undefined && shownProgress === undefined) line.redraw();
 }
 
 /** One event as --debug prints it (a response's headers on lines of their own); every quoted string escaped. */
@@ -55,12 +70,12 @@ export function formatTraceEvent(raw: TraceEvent): string | undefined {
 export function createTracePrinter(debug: boolean): TraceListener {
   return (event) => {
     if (event.type === "warning") {
-      process.stderr.write(`regtags: warning: ${escapeServerText(event.message, MESSAGE_LIMIT)}\n`);
+      writeErrLine(`regtags: warning: ${escapeServerText(event.message, MESSAGE_LIMIT)}\n`);
       return;
     }
     if (!debug) return;
     const line = formatTraceEvent(event);
-    if (line !== undefined) process.stderr.write(`regtags: ${line}\n`);
+    if (line !== undefined) writeErrLine(`regtags: ${line}\n`);
   };
 }
 
@@ -69,25 +84,43 @@ export interface Progress {
   done(): void;
 }
 
+/** The progress line now on the terminal, if any: whatever else is printed clears it first. */
+let shownProgress: { clear(): void; redraw(): void } | undefined;
+
+/** Erases the current terminal line and returns to its start (ECMA-48 EL, "erase in line"). */
+const CLEAR_LINE = "\r\x1b[K";
+
 /**
  * A one-line progress count on stderr for long listings, only when stderr is
- * a terminal (never when piped or logged) and not under --debug.
+ * a terminal (never when piped or logged) and not under --debug. writeOut and
+ * warnings clear it before printing and draw it again after, so on a terminal
+ * it always sits on the last line, alone.
  */
-export function createProgress(debug: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function createProgress(debug: boolean, stream: Pick<NodeJS.WriteStream, "isTTY" | "write"> = process.stderr): Progress {
   if (!stream.isTTY || debug) return { page: () => undefined, done: () => undefined };
   let tags = 0;
   let pages = 0;
-  let shown = false;
+  const line = {
+    clear() {
+      if (shownProgress !== line) return;
+      stream.write(CLEAR_LINE);
+      shownProgress = undefined;
+    },
+    redraw() {
+      if (pages < 2) return; // one-page listings need no progress
+      stream.write(`${CLEAR_LINE}regtags: ${tags} tags, ${pages} pages…`);
+      shownProgress = line;
+    },
+  };
   return {
     page(count) {
       tags += count;
       pages++;
-      if (pages < 2) return; // one-page listings need no progress
-      stream.write(`\rregtags: ${tags} tags, ${pages} pages…`);
-      shown = true;
+      line.redraw();
     },
     done() {
-      if (shown) stream.write("\r\x1b[K");
+      line.clear();
+      pages = 0;
     },
   };
 }

@@ -33,6 +33,14 @@ const ALGORITHM_RE = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*$/;
 const ENCODED_RE = /^[a-zA-Z0-9=_-]+$/;
 const IMAGE_ID_RE = /^[a-f0-9]{64}$/;
 const SCHEME_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
+/** skopeo's and podman's transport for a registry (containers-transports(5)): `docker://REF` is REF. */
+const DOCKER_TRANSPORT = "docker://";
+/**
+ * The other containers-transports(5) name local storage (an OCI layout, an
+ * archive, the Docker daemon): nothing to list tags of. `dir:5000/x` is still
+ * a registry with a port, hence the lookahead.
+ */
+const LOCAL_TRANSPORT_RE = /^(oci|oci-archive|docker-archive|docker-daemon|containers-storage|dir|sif|tarball|ostree):(?!\d+\/)/;
 
 /**
  * Parses and normalises an image reference (REF-1..REF-8).
@@ -40,16 +48,22 @@ const SCHEME_RE = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
  * A first path component is a registry only when it is `localhost`, contains
  * `.` or `:`, or has an uppercase letter (REF-3); otherwise the registry is
  * `docker.io`, and a one-component Docker Hub path gets `library/` (REF-4).
+ * skopeo's `docker://` transport prefix is accepted and dropped
+ * (`docker://ubuntu` is `ubuntu`); its other transports (`oci:`,
+ * `docker-archive:`, …) are refused: they name local storage.
  *
  * @throws InvalidReferenceError with a one-line reason and what to do.
  * @example
  * parseReference("ubuntu:24.04");
  * // { registry: "docker.io", repository: "library/ubuntu", tag: "24.04", name: "docker.io/library/ubuntu" }
  */
-export function parseReference(input: string): Reference {
+export function parseReference(text: string): Reference {
   const fail = (reason: string): never => {
-    throw new InvalidReferenceError(input, reason);
+    throw new InvalidReferenceError(text, reason);
   };
+  const input = text.startsWith(DOCKER_TRANSPORT) ? text.slice(DOCKER_TRANSPORT.length) : text;
+  const transport = LOCAL_TRANSPORT_RE.exec(input)?.[1];
+  if (transport !== undefined) fail(`regtags lists the tags of registry repositories only; the ${transport}: transport names local storage (use REF or docker://REF)`);
   if (input.length === 0) fail("the reference is empty; give a repository such as \"library/ubuntu\"");
   if (input.trim() !== input) fail("remove the leading or trailing whitespace");
   if (SCHEME_RE.test(input)) fail("drop the scheme (\"https://\"); write host/repository, e.g. \"ghcr.io/owner/name\"");
