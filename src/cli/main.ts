@@ -84,7 +84,7 @@ function showHelp(args: readonly string[]): number {
     process.stdout.write(renderMainHelp());
     return 0;
   }
-  const spec = findCommand(name);
+  const spec = findCommand(name === "--help" || name === "-h" ? "help" : name);
   if (spec === undefined) throw unknownCommand(name, "help: ");
   if (extra.length > 0 || (sub !== undefined && spec.subcommands?.includes(sub) !== true)) throw new UsageError(`help takes one command, e.g. regtags help ls`);
   process.stdout.write(renderCommandHelp(spec));

@@ -139,7 +139,7 @@ describe("parseReference: errors", () => {
   test("leading whitespace", () => rejects(" ubuntu", /whitespace/));
   test("trailing newline", () => rejects("ubuntu\n", /whitespace/));
   test("scheme", () => rejects("https://ghcr.io/owner/name", /drop the scheme/));
-  test("oci scheme", () => rejects("docker://ubuntu", /drop the scheme/));
+  test("a scheme other than docker://", () => rejects("oras://ghcr.io/owner/name", /drop the scheme/));
   test("missing name", () => rejects(":tag", /missing/));
   test("digest only", () => rejects(`@${SHA256}`, /missing/));
   test("bad port", () => rejects("host:99999/x", /port/));
@@ -189,4 +189,20 @@ describe("isLoopbackRegistry (REF-9)", () => {
   const no = ["docker.io", "ghcr.io", "128.0.0.1", "127.0.0.256", "127.0.0", "[::2]", "[fc00::1]:5000", "localhost.example", "10.0.0.1:5000", "localhost:x", "[::1]x", "[::1", "::"];
   for (const r of yes) test(`${r} is loopback`, () => assert.equal(isLoopbackRegistry(r), true));
   for (const r of no) test(`${r} is not loopback`, () => assert.equal(isLoopbackRegistry(r), false));
+});
+
+describe("parseReference: skopeo's transports (containers-transports(5))", () => {
+  const same: Array<[string, string]> = [
+    ["docker://ubuntu", "ubuntu"],
+    ["docker://docker.io/library/ubuntu:24.04", "docker.io/library/ubuntu:24.04"],
+    ["docker://ghcr.io/owner/image", "ghcr.io/owner/image"],
+    ["docker://localhost:5000/app@" + SHA256, "localhost:5000/app@" + SHA256],
+  ];
+  for (const [withPrefix, plain] of same) test(`${withPrefix} is ${plain}`, () => assert.deepEqual(parseReference(withPrefix), parseReference(plain)));
+  for (const local of ["oci:/tmp/layout", "oci-archive:image.tar", "docker-archive:x.tar:latest", "docker-daemon:ubuntu:latest", "containers-storage:ubuntu", "dir:/tmp/image", "docker://oci:/tmp/x"]) {
+    test(`${local} is refused: local storage, not a registry`, () => rejects(local, /regtags lists the tags of registry repositories only; the [a-z-]+: transport names local storage/));
+  }
+  test("dir:5000/x is a registry with a port, not the dir: transport", () => assert.equal(parseReference("dir:5000/x").registry, "dir:5000"));
+  test("docker:// alone is empty", () => rejects("docker://", /is empty/));
+  test("other schemes are still refused with advice", () => rejects("https://ghcr.io/a/b", /drop the scheme/));
 });
