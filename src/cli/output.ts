@@ -13,12 +13,13 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 /**
- * Writes to stdout. A progress line on the terminal is cleared first and
- * drawn again below what was written, so tags and progress never share a line.
+ * Writes to stdout. When stdout is a terminal too, a progress line is
+ * cleared first and drawn again below what was written, so tags and progress
+ * never share a line.
  */
 export async function writeOut(text: string): Promise<void> {
   if (stdoutClosed) return;
-  const line = shownProgress;
+  const line = process.stdout.isTTY ? shownProgress : undefined;
   line?.clear();
   await new Promise<void>((resolve) => {
     if (process.stdout.write(text)) resolve();

@@ -133,9 +133,9 @@ describe("exit 2: invalid references and usage errors", { concurrency: 3 }, () =
 
   const usage: ReadonlyArray<readonly [readonly string[], RegExp]> = [
     [["ls"], /^regtags: ls needs an image reference, e\.g\. regtags ls ubuntu \(or --from-file FILE, or --all REGISTRY\)$/],
-    [["ls", "--no-such-option", "ubuntu"], /^regtags: ls: Unknown option '--no-such-option'; see regtags --help$/],
-    [["ls", "--creds"], /^regtags: ls: Option '--creds <value>' argument missing; see regtags --help$/],
-    [["ls", "--endpoint", "nonsense", "ubuntu"], /^regtags: --endpoint wants HOST=URL, got "nonsense"$/],
+    [["ls", "--no-such-option", "ubuntu"], /^regtags: ls: unknown option "--no-such-option" \(regtags ls --help lists its options\)$/],
+    [["ls", "--creds"], /^regtags: ls: Option '--creds <value>' argument missing; see regtags ls --help$/],
+    [["ls", "--endpoint", "nonsense", "ubuntu"], /^regtags: --endpoint wants HOST=http\(s\):\/\/HOST\[:PORT\]\[\/PATH\], e\.g\. docker\.io=http:\/\/127\.0\.0\.1:5000; got "nonsense"$/],
     [["ls", "--tls-verify=maybe", "ubuntu"], /^regtags: --tls-verify takes true or false, got "maybe"$/],
     [["ls", "--max-pages", "0", "ubuntu"], /^regtags: --max-pages takes a positive whole number, got "0"$/],
     [["ls", "--digests", "ubuntu", "debian"], /^regtags: ls with several repositories lists tags only; ask for digests or details one repository at a time$/],
