@@ -10,7 +10,6 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { builtinProfiles } from "../../src/emulator/index.js";
 import { fails } from "../helpers/cli-asserts.js";
-import { findFreePort } from "../helpers/free-port.js";
 import { CLI_PATH, NOWHERE, runCli } from "../helpers/run-cli.js";
 
 interface Banner {
@@ -79,8 +78,18 @@ describe("regtags emulate", () => {
   });
 
   test("--port: the first profile there, the next on the next port; a --user password is never echoed", async () => {
-    const port = await findFreePort();
-    const emulator = await startEmulate(["--profile", "ghcr", "--profile", "ecr", "--port", String(port), "--user", "alice:s3cret-pw"]);
+    // Two consecutive ports below the kernel's ephemeral range (32768 and up), where no port-0
+    // listener of another test lands; a few tries, in case another process holds one.
+    let emulator: Banner | undefined;
+    let port = 0;
+    for (let attempt = 0; emulator === undefined; attempt++) {
+      port = 20_000 + Math.floor(Math.random() * 10_000);
+      try {
+        emulator = await startEmulate(["--profile", "ghcr", "--profile", "ecr", "--port", String(port), "--user", "alice:s3cret-pw"]);
+      } catch (error) {
+        if (attempt === 4 || !/EADDRINUSE/.test(String(error))) throw error;
+      }
+    }
     try {
       const [ghcr, ecr] = emulator.lines.map(parseBannerLine);
       assert.equal(ghcr!.url, `http://127.0.0.1:${port}`);
