@@ -15,7 +15,7 @@
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.
  */
-import { IncompleteListError, NetworkError, RegistryError, UsageError, type RegtagsError } from "./errors.js";
+import { IncompleteListError, InvalidArgumentError, NetworkError, RegistryError, type RegtagsError } from "./errors.js";
 import { withAuth } from "./auth/authenticate.js";
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
@@ -325,7 +325,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       } catch (error) {
         if (error instanceof IncompleteListError && options.allowPartial === true) {
           // --allow-partial: what was yielded stands; the caller hears why it stopped.
-          onTrace?.({ type: "warning", message: `${error.message}; the output holds only what was listed before that (--allow-partial)` });
+          onTrace?.({ type: "warning", message: `${error.message}; the output holds only what was listed before that (the allowPartial option)` });
           options.onIncomplete?.(error);
           return;
         }
@@ -385,7 +385,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
 
   async function deliver(target: string | URL, body: string, deliverOptions: { signal?: AbortSignal } = {}): Promise<number> {
     const url = new URL(target);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`webhook URL must be http or https, got ${url.protocol}`);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`webhook URL must be http or https, got ${url.protocol}`);
     // A webhook's path often is its secret (Slack, Teams, ntfy topics): --debug and errors never show it.
     echoes.rememberSecret(url.pathname);
     const request = { method: "POST", url, body, idempotent: true, purpose: "webhook", signal: deliverOptions.signal, headers: { "content-type": "application/json" } } as const;
@@ -436,12 +436,12 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       const mode = detailsOptions.source ?? "auto";
       const vendor = findProfile(ref.registry, profiles)?.vendorApi;
       if (mode === "v2" || vendor === undefined) {
-        if (mode === "vendor") throw new UsageError(`${ref.registry} has no known vendor API; use --source v2 or auto`);
+        if (mode === "vendor") throw new InvalidArgumentError(`${ref.registry} has no known vendor API; use the source option set to v2 or auto`);
         return { source: undefined, hasVendorApi: vendor !== undefined, details: new Map() };
       }
       const fenced = vendorApiFencedOff(ref.registry, vendor, options.endpoints);
       if (fenced !== undefined) {
-        if (mode === "vendor") throw new UsageError(`--source vendor: ${fenced}`);
+        if (mode === "vendor") throw new InvalidArgumentError(`the source option set to vendor: ${fenced}`);
         onTrace?.({ type: "warning", message: `${ref.name}: details unavailable: ${fenced}` });
         return { source: undefined, hasVendorApi: true, unavailableReason: fenced, details: new Map() };
       }
@@ -560,6 +560,6 @@ function shouldFallBackToHttp(error: unknown, endpoint: URL, registry: string, o
 
 function toResolver(credentials: ClientOptions["credentials"]): CredentialResolver | undefined {
   if (credentials === undefined || typeof credentials === "function") return credentials;
-  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "--creds" };
+  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "the credentials option" };
   return async () => credential;
 }

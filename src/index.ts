@@ -61,6 +61,7 @@ export {
   RegtagsError,
   isRegtagsError,
   UsageError,
+  InvalidArgumentError,
   InvalidReferenceError,
   CredentialsError,
   AuthError,

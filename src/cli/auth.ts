@@ -23,6 +23,7 @@ import { loadConfig, mergeEndpoints } from "./config.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { NETWORK_FLAGS, NETWORK_FLAGS_HELP, networkClientOptions } from "./network-flags.js";
 import { writeOut } from "./output.js";
+import { cliWording } from "./option-flags.js";
 
 /** parseArgs options of the credential flags. */
 export const CREDENTIAL_FLAGS = {
@@ -92,7 +93,7 @@ export function createCliResolver(values: CredentialFlagValues, explicit: Explic
     explicitRegistry: registry,
     authFile: values.authfile,
     env: process.env,
-    onReport: debug ? (report) => process.stderr.write(prefixLines(formatCredentialReport(report), "regtags: credentials: ")) : undefined,
+    onReport: debug ? (report) => process.stderr.write(prefixLines(cliWording(formatCredentialReport(report)), "regtags: credentials: ")) : undefined,
   });
 }
 
@@ -157,11 +158,11 @@ export async function runAuth(argv: string[]): Promise<number> {
   await resolver.close();
   const network = await explainNetwork(endpoint, { ...(await networkClientOptions(values, config)), env: process.env });
   await writeOut(
-    values.json === true ? `${JSON.stringify({ ...report, network }, null, 2)}\n` : `${formatCredentialReport(report)}\n${await formatNetworkReport(network)}\n`,
+    cliWording(values.json === true ? `${JSON.stringify({ ...report, network }, null, 2)}\n` : `${formatCredentialReport(report)}\n${await formatNetworkReport(network)}\n`),
   );
-  if (network.error !== undefined) process.stderr.write(`regtags: ${network.error}\n`);
+  if (network.error !== undefined) process.stderr.write(`regtags: ${cliWording(network.error)}\n`);
   if (report.error !== undefined) {
-    process.stderr.write(`regtags: ${report.error}\n`);
+    process.stderr.write(`regtags: ${cliWording(report.error)}\n`);
     return EXIT_CODES.ERR_CREDENTIALS;
   }
   // What ls would fail with (a proxy setting it cannot use, a certificate without its key): a network error.

@@ -32,6 +32,7 @@ export function finalExitCode(code: number): number {
 
 export const EXIT_CODES: Readonly<Record<ErrorCode, number>> = {
   ERR_USAGE: 2,
+  ERR_INVALID_ARGUMENT: 2,
   ERR_INVALID_REFERENCE: 2,
   ERR_CREDENTIALS: 3,
   ERR_AUTH: 3,

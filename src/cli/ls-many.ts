@@ -15,6 +15,7 @@ import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./c
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { selectTags, type Plan } from "./ls.js";
 import { writeOut } from "./output.js";
+import { formatErrorForCli } from "./option-flags.js";
 
 interface ManyValues extends ClientFlagValues {
   "from-file"?: string;
@@ -105,7 +106,7 @@ async function listAll(client: RegtagsClient, references: readonly Target[], pla
         failed++;
         const code = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
         if (firstExit === 0) firstExit = code;
-        const message = escapeServerText((error as Error).message, MESSAGE_LIMIT);
+        const message = escapeServerText(formatErrorForCli(error), MESSAGE_LIMIT);
         process.stderr.write(`${progress !== undefined ? "\r\x1b[K" : ""}regtags: ${message}\n`);
         line = escapeJsonText(JSON.stringify({ Repository: target.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code }));
       }

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { escapeServerText, MESSAGE_LIMIT } from "../text/safe-text.js";
 import { EXIT_CODE_HELP, EXIT_CODES, EXIT_INTERNAL, finalExitCode } from "./exit-codes.js";
+import { formatErrorForCli } from "./option-flags.js";
 
 const HELP = `regtags — list the tags of a container image repository on any registry
 
@@ -194,7 +195,7 @@ export function reportError(error: unknown, debug: boolean): number {
   const code = (error as { code?: unknown })?.code;
   const known = typeof code === "string" && code in EXIT_CODES && (error as { [k: symbol]: unknown })[Symbol.for("regtags.error")] === true;
   // The message may quote a server: escaped, so it stays one inert line (issue 10).
-  const message = escapeServerText((error as Error)?.message ?? String(error), MESSAGE_LIMIT);
+  const message = escapeServerText(formatErrorForCli(error), MESSAGE_LIMIT);
   if (known) {
     process.stderr.write(`regtags: ${message}\n`);
   } else {

@@ -5,6 +5,7 @@
  * of their strings is escaped before it is printed.
  */
 import { escapeServerText, mapStrings, MESSAGE_LIMIT, TRACE_TEXT_LIMIT, type TraceEvent, type TraceListener } from "../index.js";
+import { cliWording } from "./option-flags.js";
 
 let stdoutClosed = false;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -55,12 +56,12 @@ export function formatTraceEvent(raw: TraceEvent): string | undefined {
 export function createTracePrinter(debug: boolean): TraceListener {
   return (event) => {
     if (event.type === "warning") {
-      process.stderr.write(`regtags: warning: ${escapeServerText(event.message, MESSAGE_LIMIT)}\n`);
+      process.stderr.write(`regtags: warning: ${escapeServerText(cliWording(event.message), MESSAGE_LIMIT)}\n`);
       return;
     }
     if (!debug) return;
     const line = formatTraceEvent(event);
-    if (line !== undefined) process.stderr.write(`regtags: ${line}\n`);
+    if (line !== undefined) process.stderr.write(`regtags: ${cliWording(line)}\n`);
   };
 }
 

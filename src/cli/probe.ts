@@ -23,6 +23,7 @@ import {
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { writeOut } from "./output.js";
+import { cliWording, formatErrorForCli } from "./option-flags.js";
 
 const PROBE_FLAGS = {
   ...CLIENT_FLAGS,
@@ -76,7 +77,7 @@ export async function runProbe(argv: string[]): Promise<number> {
         }
       } catch (error) {
         if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
-        const message = escapeServerText((error as Error).message, MESSAGE_LIMIT);
+        const message = escapeServerText(formatErrorForCli(error), MESSAGE_LIMIT);
         columns.push({ registry: reference.registry, repository: reference.repository, error: message, ...(isRegtagsError(error) ? { code: error.code } : {}) });
         process.stderr.write(`regtags: ${reference.registry}: ${message}\n`);
         if (exitCode === 0) exitCode = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
@@ -88,6 +89,6 @@ export async function runProbe(argv: string[]): Promise<number> {
     process.removeListener("SIGINT", onSigint);
   }
   // The findings quote the registry (bodies, realms, headers): escaped line by line.
-  await writeOut(values.json === true ? `${escapeJsonText(JSON.stringify(columns, null, 2))}\n` : renderProbeTable(columns).split("\n").map((line) => escapeServerText(line, Infinity)).join("\n"));
+  await writeOut(values.json === true ? `${escapeJsonText(JSON.stringify(columns, null, 2))}\n` : renderProbeTable(columns).split("\n").map((line) => escapeServerText(cliWording(line), Infinity)).join("\n"));
   return exitCode;
 }

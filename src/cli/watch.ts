@@ -34,6 +34,7 @@ import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveI
 import { FILTER_FLAGS, readFilterFlags } from "./filter-flags.js";
 import { EXIT_CHANGES, EXIT_CODES, EXIT_INTERNAL, EXIT_UNDELIVERED } from "./exit-codes.js";
 import { writeOut } from "./output.js";
+import { formatErrorForCli } from "./option-flags.js";
 
 const WATCH_FLAGS = {
   ...CLIENT_FLAGS,
@@ -119,7 +120,7 @@ async function runPass(client: RegtagsClient, run: WatchRun, recorded: WatchStat
   for (const failure of result.failures) {
     const known = isRegtagsError(failure.error);
     if (code === 0) code = known ? EXIT_CODES[(failure.error as { code: keyof typeof EXIT_CODES }).code] : EXIT_INTERNAL;
-    const message = escapeServerText((failure.error as Error)?.message ?? String(failure.error), MESSAGE_LIMIT);
+    const message = escapeServerText(formatErrorForCli(failure.error), MESSAGE_LIMIT);
     process.stderr.write(`regtags: ${known ? "" : "internal error: "}${message}; no events for ${failure.repository} this pass, its recorded tags are kept\n`);
   }
   if (result.events.length > 0 && run.webhook !== undefined) {
@@ -127,7 +128,7 @@ async function runPass(client: RegtagsClient, run: WatchRun, recorded: WatchStat
       await client.deliver(run.webhook, webhookDocument(result.events), { signal });
     } catch (error) {
       if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
-      const message = escapeServerText((error as Error)?.message ?? String(error), MESSAGE_LIMIT);
+      const message = escapeServerText(formatErrorForCli(error), MESSAGE_LIMIT);
       process.stderr.write(`regtags: ${message}; ${result.events.length} event(s) not delivered: the state was not advanced, so the next pass reports them again\n`);
       return { state: recorded, code: EXIT_UNDELIVERED };
     }

@@ -119,7 +119,7 @@ function endpointOf(ref: Reference, options: ProbeOptions): { url: URL; explicit
 
 function toResolver(credentials: ProbeOptions["credentials"]): CredentialResolver | undefined {
   if (credentials === undefined || typeof credentials === "function") return credentials;
-  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "--creds" };
+  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "the credentials option" };
   return async () => credential;
 }
 
@@ -294,7 +294,7 @@ async function runProbe(http: HttpTransport, options: ProbeOptions, registryHost
     notes.push("a registry token was given: it is sent as is, so the token endpoint was not asked");
   } else if (challenge?.scheme === "bearer") {
     if (tokenCredential !== undefined && !options.allowInsecureRealm && isPlainHttpElsewhere(challenge.params["realm"])) {
-      notes.push(`credentials not sent to the plain-http token realm ${redactUrl(challenge.params["realm"] ?? "")}; use --allow-insecure-realm`);
+      notes.push(`credentials not sent to the plain-http token realm ${redactUrl(challenge.params["realm"] ?? "")}; pass the allowInsecureRealm option`);
       tokenCredential = undefined;
     }
     const bought = await buyToken("token", [repositoryScope(ref.repository)]);
@@ -311,7 +311,7 @@ async function runProbe(http: HttpTransport, options: ProbeOptions, registryHost
   if (anonymous.status === 401 && authorization !== undefined) {
     defaultPage = (await readPage("tags-default", tagsUrl(), undefined, tagsAuth)).page;
   } else if (anonymous.status === 401) {
-    notes.push(credential === undefined ? "the repository needs credentials: pass --creds (or log in) to probe paging" : "no way to authenticate was found");
+    notes.push(credential === undefined ? "the repository needs credentials: pass the credentials option (or log in) to probe paging" : "no way to authenticate was found");
   }
   const readable = defaultPage?.status === 200 && defaultPage.entries !== undefined;
 

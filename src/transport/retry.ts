@@ -85,7 +85,7 @@ export function withRetry(next: Transport, options: RetryOptions, deps: RetryDep
         // Waiting less than asked only earns another refusal: hand the answer back now.
         deps.onTrace?.({
           type: "warning",
-          message: `${req.url.host}: status ${response?.status}; the registry asks to wait ${Math.ceil(told / 1000)} s, longer than the ${Math.round(cap / 1000)} s cap on a wait (--retry-max-wait): not retrying`,
+          message: `${req.url.host}: status ${response?.status}; the registry asks to wait ${Math.ceil(told / 1000)} s, longer than the ${Math.round(cap / 1000)} s cap on a wait (the retry.maxDelayMs option): not retrying`,
         });
         return response as TransportResponse;
       }
