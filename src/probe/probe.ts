@@ -37,28 +37,28 @@ import { pageOutcome, parseTokenShape, shapeFindings, type Observations, type Se
 /** Probe options; the network keys (proxy, noProxy, certDir, certsDirectories, tlsFor, env) are ClientOptions' own. */
 export interface ProbeOptions extends NetworkOptions {
   /** Registry name → base URL to contact instead (as ClientOptions.endpoints). */
-  endpoints?: Readonly<Record<string, string>>;
+  endpoints?: Readonly<Record<string, string>> | undefined;
   /** http for every registry. @default false */
-  plainHttp?: boolean;
+  plainHttp?: boolean | undefined;
   /** @default true */
-  tlsVerify?: boolean;
+  tlsVerify?: boolean | undefined;
   /** Send credentials to a plain-http token realm that is not loopback. @default false */
-  allowInsecureRealm?: boolean;
+  allowInsecureRealm?: boolean | undefined;
   /** Username and password, or a resolver per registry (as ClientOptions.credentials). */
-  credentials?: { username: string; password: string } | CredentialResolver;
+  credentials?: { username: string; password: string } | CredentialResolver | undefined;
   /** Receives a redacted event for every exchange. */
-  onTrace?: TraceListener;
+  onTrace?: TraceListener | undefined;
   /** @default { attempts: 2 } (one retry of a 429/5xx) */
-  retry?: RetryOptions;
-  connectTimeoutMs?: number;
-  idleTimeoutMs?: number;
-  userAgent?: string;
+  retry?: RetryOptions | undefined;
+  connectTimeoutMs?: number | undefined;
+  idleTimeoutMs?: number | undefined;
+  userAgent?: string | undefined;
   /** `n` of the "too large" request. @default 10000 */
-  largeN?: number;
+  largeN?: number | undefined;
   /** Extra client profiles (for endpoints such as docker.io → registry-1.docker.io). */
-  profiles?: readonly RegistryProfile[];
+  profiles?: readonly RegistryProfile[] | undefined;
   /** @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export interface Prober {

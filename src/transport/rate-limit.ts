@@ -96,9 +96,9 @@ export interface RateLimitOptions {
    * Start spacing requests when at most this many remain of a quota that our
    * requests are seen to consume. @default 10% of the limit, at least 5
    */
-  reserve?: number;
+  reserve?: number | undefined;
   /** false: only report the headers, never slow down. @default true */
-  pace?: boolean;
+  pace?: boolean | undefined;
 }
 
 export interface RateLimitDeps {

@@ -20,14 +20,14 @@ import type { Transport, TransportResponse } from "./types.js";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. @default 4 */
-  attempts?: number;
+  attempts?: number | undefined;
   /** First backoff step in ms; doubles each attempt. @default 500 */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /**
    * Cap on any single wait. A longer Retry-After (or rate-limit reset) is not
    * waited for: the request fails at once saying when to retry. @default 60000
    */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
 }
 
 export interface RetryDeps {
