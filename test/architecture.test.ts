@@ -125,9 +125,38 @@ test("outside probe/, only index.ts and the CLI import it", () => {
   );
 });
 
+// Registry quirks are data the pipeline chooses by (profiles/); a layer below that reads them
+// itself would make a second decision per registry. Types may go anywhere.
+test("only the composition root, its options and pipeline, and probe/ read registry profiles", () => {
+  assert.deepEqual(
+    violations((e) => (e.to.startsWith("profiles/") && !e.typeOnly && !/^(profiles|probe)\/|^(client|pipeline|options)\.ts$/.test(e.from) ? `${e.from} → ${e.to}` : undefined)),
+    [],
+  );
+});
+
+// The vendor tag APIs (Docker Hub, Quay, GitHub) are one client operation (fetchDetails).
+test("only the composition root and its pipeline call the vendor APIs (vendor/); others import its types only", () => {
+  assert.deepEqual(
+    violations((e) => (e.to.startsWith("vendor/") && !e.typeOnly && !/^vendor\/|^(client|pipeline)\.ts$/.test(e.from) ? `${e.from} → ${e.to}` : undefined)),
+    [],
+  );
+});
+
+// "sideEffects": false in package.json promises bundlers that importing a module does nothing but define it.
+test("no side-effect imports (import \"x\") in src/", () => {
+  const found: string[] = [];
+  for (const file of sourceFiles(ROOT)) {
+    for (const match of readFileSync(file, "utf8").matchAll(/(?:^|\n)\s*import\s*["']([^"']+)["']/g)) found.push(`${relative(ROOT, file)} → ${match[1]}`);
+  }
+  assert.deepEqual(found, []);
+});
+
 test("the scan sees the project's imports (guards against a rule that checks nothing)", () => {
   const all = edges();
   assert.ok(all.length > 50);
   assert.ok(all.some((e) => e.from === "client.ts" && e.to === "auth/authenticate.ts"));
   assert.ok(all.some((e) => e.from === "cli/main.ts" && e.to === "cli/ls.ts"));
+  assert.ok(all.some((e) => e.to.startsWith("profiles/") && !e.typeOnly));
+  assert.ok(all.some((e) => e.to.startsWith("vendor/") && !e.typeOnly && !e.from.startsWith("vendor/")));
+  assert.ok(all.some((e) => e.to.startsWith("vendor/") && e.typeOnly && e.from.startsWith("cli/")), "a type-only import is seen as one");
 });

@@ -14,7 +14,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BUILTIN_PROFILES, createClient, isRegtagsError, type RegistryProfile, type TraceEvent } from "../../src/index.js";
+import { createClient, isRegtagsError, type RegistryProfile, type TraceEvent } from "../../src/index.js";
+import { BUILTIN_PROFILES } from "../../src/profiles/profiles.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { runCli } from "../helpers/run-cli.js";
 
