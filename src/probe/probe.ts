@@ -63,7 +63,7 @@ export interface ProbeOptions extends NetworkOptions {
 
 export interface Prober {
   /** Probes the registry of `reference` using its repository. Throws only when the registry cannot be reached at all. */
-  probe(reference: string | Reference, options?: { signal?: AbortSignal }): Promise<ProbeFindings>;
+  probe(reference: string | Reference, options?: { signal?: AbortSignal | undefined }): Promise<ProbeFindings>;
   close(): Promise<void>;
 }
 

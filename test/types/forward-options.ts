@@ -6,6 +6,7 @@
 import {
   createClient,
   createCredentialResolver,
+  createProber,
   compileFilter,
   latestTag,
   sortTags,
@@ -76,6 +77,9 @@ export async function forward(settings: Settings, tags: readonly string[]): Prom
   await client.fetchDigests("ubuntu", listed, { signal: settings.signal, concurrency: settings.concurrency });
   await client.fetchDetails("ubuntu", { source: settings.source, signal: settings.signal });
   await client.deliver("https://hooks.example/x", "{}", { signal: settings.signal });
+  const prober = createProber({ proxy: settings.proxy, userAgent: settings.userAgent, onTrace: settings.onTrace, retry: { attempts: settings.attempts } });
+  await prober.probe("ubuntu", { signal: settings.signal });
+  await prober.close();
   const reading = { scheme: settings.scheme, versionRegex: settings.versionRegex };
   const kept = tags.filter(compileFilter({ variant: settings.variant, limit: undefined }, reading));
   sortTags(kept, "version", { ...reading, reverse: settings.reverse, dates: undefined });
