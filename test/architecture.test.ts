@@ -151,6 +151,14 @@ test("no side-effect imports (import \"x\") in src/", () => {
   assert.deepEqual(found, []);
 });
 
+// A library caller gave a bad argument, not a bad command line: InvalidArgumentError (issue 12).
+test("UsageError is the CLI's: only cli/ and the watch runner it drives throw it", () => {
+  const users = sourceFiles(ROOT)
+    .map((file) => relative(ROOT, file))
+    .filter((file) => !/^(cli|watch)\/|^errors\.ts$/.test(file) && /\bUsageError\b/.test(readFileSync(join(ROOT, file), "utf8")));
+  assert.deepEqual(users, []);
+});
+
 test("the scan sees the project's imports (guards against a rule that checks nothing)", () => {
   const all = edges();
   assert.ok(all.length > 50);

@@ -23,6 +23,25 @@ test("a user's project with exactOptionalPropertyTypes forwards possibly-undefin
   assert.equal(stdout, "", "tsc reports no error");
 });
 
+test("every field of every options type the package exports has hover docs (a doc comment or @default)", async () => {
+  const ts = (await import("typescript")).default;
+  const index = join(ROOT, "dist", "index.d.ts");
+  const program = ts.createProgram([index], { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: ["node"] });
+  const checker = program.getTypeChecker();
+  const undocumented: string[] = [];
+  let checked = 0;
+  for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(index)!)!)) {
+    if (!/Options$|^TagFilter$|^VersionReading$|^LearnedHints$/.test(exported.getName())) continue;
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    for (const property of checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol))) {
+      checked++;
+      if (property.getDocumentationComment(checker).length === 0 && property.getJsDocTags(checker).length === 0) undocumented.push(`${exported.getName()}.${property.getName()}`);
+    }
+  }
+  assert.ok(checked > 90, `${checked} fields checked`);
+  assert.deepEqual(undocumented, []);
+});
+
 /** A registry on 127.0.0.1 that answers tag lists with `answer` and records the sockets it was given; it closes itself after 10 s. */
 async function startRegistry(answer: "tags" | "never"): Promise<{ url: string; sockets: Set<Socket>; closed: (socket: Socket) => Promise<void>; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();

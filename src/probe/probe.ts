@@ -50,8 +50,11 @@ export interface ProbeOptions extends NetworkOptions {
   onTrace?: TraceListener | undefined;
   /** @default { attempts: 2 } (one retry of a 429/5xx) */
   retry?: RetryOptions | undefined;
+  /** Time to establish a connection (TCP + TLS), as ClientOptions.connectTimeoutMs. */
   connectTimeoutMs?: number | undefined;
+  /** Time without a byte while waiting for headers or a body, as ClientOptions.idleTimeoutMs. */
   idleTimeoutMs?: number | undefined;
+  /** Sent as User-Agent. @default "regtags" */
   userAgent?: string | undefined;
   /** `n` of the "too large" request. @default 10000 */
   largeN?: number | undefined;
