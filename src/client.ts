@@ -15,7 +15,7 @@
  * Token requests enter below auth, so they are retried, redirected and traced
  * like any other request.
  */
-import { IncompleteListError, NetworkError, RegistryError, UsageError, type RegtagsError } from "./errors.js";
+import { IncompleteListError, InvalidArgumentError, NetworkError, RegistryError, type RegtagsError } from "./errors.js";
 import { withAuth } from "./auth/authenticate.js";
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
@@ -38,6 +38,7 @@ import { redactUrl, withTrace, type TraceEvent, type TraceListener } from "./tra
 import { scrubError } from "./transport/echo-guard.js";
 import type { Transport } from "./transport/types.js";
 import type { NetworkOptions } from "./network/types.js";
+import { asyncDisposable } from "./async-dispose.js";
 
 /**
  * Client options. The network keys (proxy, noProxy, certDir, certsDirectories,
@@ -49,33 +50,33 @@ export interface ClientOptions extends NetworkOptions {
    * Registry name → base URL to contact instead, e.g.
    * `{ "docker.io": "http://127.0.0.1:5000" }` for a local mirror.
    */
-  endpoints?: Readonly<Record<string, string>>;
+  endpoints?: Readonly<Record<string, string>> | undefined;
   /** Use http for every registry. @default false */
-  plainHttp?: boolean;
+  plainHttp?: boolean | undefined;
   /** Verify TLS certificates. @default true */
-  tlsVerify?: boolean;
+  tlsVerify?: boolean | undefined;
   /**
    * Send Basic credentials or refresh tokens to a plain-http token realm on a
    * host other than loopback. @default false
    */
-  allowInsecureRealm?: boolean;
+  allowInsecureRealm?: boolean | undefined;
   /** Username and password for every registry, or a resolver per registry. */
-  credentials?: { username: string; password: string } | CredentialResolver;
+  credentials?: { username: string; password: string } | CredentialResolver | undefined;
   /** Receives a redacted event for every exchange and decision. */
-  onTrace?: TraceListener;
+  onTrace?: TraceListener | undefined;
   /** `n` of the first tags request; null sends none. @default from the registry's profile, else 1000 */
-  pageSize?: number | null;
+  pageSize?: number | null | undefined;
   /** Page cap per listing. @default 100000 */
-  maxPages?: number;
+  maxPages?: number | undefined;
   /**
    * Fetch a tag list in this many concurrent ranges when the registry sorts
    * tags by name and honours any `last` (checked by a probe; otherwise, and on
    * any surprise, links are followed one by one). Trades a few extra requests
    * for far fewer round trips. @default 1 (off)
    */
-  parallel?: number;
+  parallel?: number | undefined;
   /** Cap on each tags page body in bytes. @default 256 MiB */
-  maxPageBytes?: number;
+  maxPageBytes?: number | undefined;
   /**
    * Cap on the distinct tags (or catalog repositories) one listing holds,
    * across all its pages, vendor tag APIs included. Past it the listing stops
@@ -83,49 +84,50 @@ export interface ClientOptions extends NetworkOptions {
    * growing until the heap gives out on a server whose pages never end.
    * @default 2000000 — about 250 MB of heap for short tags, well inside Node's default heap
    */
-  maxTags?: number;
+  maxTags?: number | undefined;
   /**
    * Cap on the page bytes one listing receives, across all its pages (bodies
    * are parsed as they arrive, so this bounds time and traffic more than
    * memory). Past it: IncompleteListError, as for {@link maxTags}.
    * @default 2 GiB — ten times the largest real listing we know of
    */
-  maxListBytes?: number;
+  maxListBytes?: number | undefined;
   /**
    * Retries of GET/HEAD on 408, 429, 5xx, resets and timeouts (a timeout only
    * once). @default { attempts: 4, baseDelayMs: 500, maxDelayMs: 60000 }
    */
-  retry?: RetryOptions;
+  retry?: RetryOptions | undefined;
   /** Time to establish a connection (TCP + TLS). @default 10000 */
-  connectTimeoutMs?: number;
+  connectTimeoutMs?: number | undefined;
   /**
    * Time without a byte while waiting for the headers or reading a body: a
    * stalled server fails after this, or twice this with the one retry. @default 10000
    */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /** Time for one whole exchange, request to last body byte (a trickling body). @default 60000 */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /**
    * Rate-limit headers (RL-1) are reported as `rate-limit` trace events; when
    * our requests are seen to consume a quota and only a reserve is left,
    * requests to that origin are spaced so the rest lasts until it resets.
    * @default { reserve: 10% of the limit (at least 5), pace: true }
    */
-  rateLimit?: RateLimitOptions;
+  rateLimit?: RateLimitOptions | undefined;
   /**
    * A listing that stops early (pagination loop, a page with nothing new, a
    * cursor going backwards, the page cap) ends normally after the pages it
    * got, instead of throwing IncompleteListError; {@link onIncomplete} and a
    * warning say so. @default false
    */
-  allowPartial?: boolean;
+  allowPartial?: boolean | undefined;
   /** Called with the reason when {@link allowPartial} cut a listing short. */
-  onIncomplete?: (error: IncompleteListError) => void;
-  userAgent?: string;
+  onIncomplete?: ((error: IncompleteListError) => void) | undefined;
+  /** Sent as User-Agent. @default "regtags" */
+  userAgent?: string | undefined;
   /** Requests in flight per origin (digest lookups run this wide). @default 8 */
-  maxConcurrentPerOrigin?: number;
+  maxConcurrentPerOrigin?: number | undefined;
   /** Extra client profiles, consulted before the built-in ones. */
-  profiles?: readonly RegistryProfile[];
+  profiles?: readonly RegistryProfile[] | undefined;
   /**
    * What an earlier probe learned of a registry (`regtags probe --save`).
    * `pageSize` feeds the first tags request's `n` (an explicit `pageSize`
@@ -134,7 +136,7 @@ export interface ClientOptions extends NetworkOptions {
    * costs at most a round trip, and {@link ClientOptions.onLearnedSurprise}
    * says so.
    */
-  learned?: (registry: string) => LearnedHints | undefined;
+  learned?: ((registry: string) => LearnedHints | undefined) | undefined;
   /**
    * Called (at most once per listing) when a tag listing contradicts the
    * learned hints: `n` was rejected or clamped, a next link came where one
@@ -142,7 +144,7 @@ export interface ClientOptions extends NetworkOptions {
    * the first request failed. The listing goes on and stays exact; the caller
    * should drop or refresh the hints.
    */
-  onLearnedSurprise?: (registry: string, surprise: LearnedSurprise) => void;
+  onLearnedSurprise?: ((registry: string, surprise: LearnedSurprise) => void) | undefined;
 }
 
 /** How a listing contradicted learned hints (see {@link ClientOptions.onLearnedSurprise}). */
@@ -158,17 +160,21 @@ export interface LearnedSurprise {
 /** Hints learned by probing a registry (see {@link ClientOptions.learned}). */
 export interface LearnedHints {
   /** `n` of the first tags request: the largest page the registry honoured; null sends none (everything at once). */
-  readonly pageSize?: number | null;
+  readonly pageSize?: number | null | undefined;
   /** The registry served tags without any token or credentials. */
-  readonly anonymousWithoutToken?: boolean;
+  readonly anonymousWithoutToken?: boolean | undefined;
 }
 
+/** Per-listing options; each one left undefined takes the client's. */
 export interface ListOptions {
-  signal?: AbortSignal;
-  pageSize?: number | null;
-  maxPages?: number;
+  /** Stops the listing with an AbortedError (`timedOut` when it was `AbortSignal.timeout()`). */
+  signal?: AbortSignal | undefined;
+  /** Overrides {@link ClientOptions.pageSize}; null sends no `n`. */
+  pageSize?: number | null | undefined;
+  /** Overrides {@link ClientOptions.maxPages}. */
+  maxPages?: number | undefined;
   /** Overrides {@link ClientOptions.parallel}. */
-  parallel?: number;
+  parallel?: number | undefined;
 }
 
 /** A complete tag list (an incomplete one is an IncompleteListError instead, unless {@link ClientOptions.allowPartial}). */
@@ -198,7 +204,11 @@ export interface TagDetailsResult {
   readonly details: ReadonlyMap<string, TagDetails>;
 }
 
-export interface RegtagsClient {
+/**
+ * A client: its own connections, token cache and backoff state. Close it when
+ * done, or let `await using client = createClient()` close it.
+ */
+export interface RegtagsClient extends AsyncDisposable {
   /** Every tag of the repository. @example `await client.listTags("ubuntu")` */
   listTags(reference: string | Reference, options?: ListOptions): Promise<TagList>;
   /** The same listing page by page, as the pages arrive; stop early with break or an AbortSignal. */
@@ -215,14 +225,14 @@ export interface RegtagsClient {
    * The manifest digest of each tag, by HEAD with the manifest Accept header
    * (DIG-1), `concurrency` at a time (default 8), in the order given.
    */
-  fetchDigests(reference: string | Reference, tags: readonly string[], options?: { signal?: AbortSignal; concurrency?: number }): Promise<TagDigest[]>;
+  fetchDigests(reference: string | Reference, tags: readonly string[], options?: { signal?: AbortSignal | undefined; concurrency?: number | undefined }): Promise<TagDigest[]>;
   /**
    * Per-tag details (dates, digests, sizes, platforms) from the registry's
    * vendor API where its profile names one (Docker Hub, Quay, GitHub).
    * `auto` (default) falls back to `source: undefined` when there is no vendor
    * API or it refuses; `vendor` throws instead; `v2` never asks a vendor.
    */
-  fetchDetails(reference: string | Reference, options?: { source?: DetailsSource; signal?: AbortSignal }): Promise<TagDetailsResult>;
+  fetchDetails(reference: string | Reference, options?: { source?: DetailsSource | undefined; signal?: AbortSignal | undefined }): Promise<TagDetailsResult>;
   /**
    * POSTs `body` as `application/json` to a webhook (`regtags watch
    * --webhook`) through the same pipeline as registry requests (proxies,
@@ -233,11 +243,13 @@ export interface RegtagsClient {
    * NetworkError, each naming only the URL's origin (a webhook path often
    * holds a secret).
    */
-  deliver(url: string | URL, body: string, options?: { signal?: AbortSignal }): Promise<number>;
+  deliver(url: string | URL, body: string, options?: { signal?: AbortSignal | undefined }): Promise<number>;
   /** The base URL regtags contacts for a registry name. */
   endpointFor(registry: string): URL;
   /** Closes pooled connections. */
   close(): Promise<void>;
+  /** The same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Creates a client with its own connections, token cache and backoff state. */
@@ -325,7 +337,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       } catch (error) {
         if (error instanceof IncompleteListError && options.allowPartial === true) {
           // --allow-partial: what was yielded stands; the caller hears why it stopped.
-          onTrace?.({ type: "warning", message: `${error.message}; the output holds only what was listed before that (--allow-partial)` });
+          onTrace?.({ type: "warning", message: `${error.message}; the output holds only what was listed before that (the allowPartial option)` });
           options.onIncomplete?.(error);
           return;
         }
@@ -383,9 +395,9 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     for await (const page of pages) yield page.repositories;
   }
 
-  async function deliver(target: string | URL, body: string, deliverOptions: { signal?: AbortSignal } = {}): Promise<number> {
+  async function deliver(target: string | URL, body: string, deliverOptions: { signal?: AbortSignal | undefined } = {}): Promise<number> {
     const url = new URL(target);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`webhook URL must be http or https, got ${url.protocol}`);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new InvalidArgumentError(`webhook URL must be http or https, got ${url.protocol}`);
     // A webhook's path often is its secret (Slack, Teams, ntfy topics): --debug and errors never show it.
     echoes.rememberSecret(url.pathname);
     const request = { method: "POST", url, body, idempotent: true, purpose: "webhook", signal: deliverOptions.signal, headers: { "content-type": "application/json" } } as const;
@@ -404,7 +416,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     return res.status;
   }
 
-  return {
+  return asyncDisposable<RegtagsClient>({
     deliver,
     listTagPages: listTagPagesOf,
     listRepositoryPages: listRepositoryPagesOf,
@@ -436,12 +448,12 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       const mode = detailsOptions.source ?? "auto";
       const vendor = findProfile(ref.registry, profiles)?.vendorApi;
       if (mode === "v2" || vendor === undefined) {
-        if (mode === "vendor") throw new UsageError(`${ref.registry} has no known vendor API; use --source v2 or auto`);
+        if (mode === "vendor") throw new InvalidArgumentError(`${ref.registry} has no known vendor API; use the source option set to v2 or auto`);
         return { source: undefined, hasVendorApi: vendor !== undefined, details: new Map() };
       }
       const fenced = vendorApiFencedOff(ref.registry, vendor, options.endpoints);
       if (fenced !== undefined) {
-        if (mode === "vendor") throw new UsageError(`--source vendor: ${fenced}`);
+        if (mode === "vendor") throw new InvalidArgumentError(`the source option set to vendor: ${fenced}`);
         onTrace?.({ type: "warning", message: `${ref.name}: details unavailable: ${fenced}` });
         return { source: undefined, hasVendorApi: true, unavailableReason: fenced, details: new Map() };
       }
@@ -462,7 +474,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     },
     endpointFor,
     close: () => http.close(),
-  };
+  });
 }
 
 /**
@@ -560,6 +572,6 @@ function shouldFallBackToHttp(error: unknown, endpoint: URL, registry: string, o
 
 function toResolver(credentials: ClientOptions["credentials"]): CredentialResolver | undefined {
   if (credentials === undefined || typeof credentials === "function") return credentials;
-  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "--creds" };
+  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "the credentials option" };
   return async () => credential;
 }

@@ -10,6 +10,7 @@
 /** What the user must do next decides the code, not where it was thrown. */
 export type ErrorCode =
   | "ERR_USAGE"
+  | "ERR_INVALID_ARGUMENT"
   | "ERR_INVALID_REFERENCE"
   | "ERR_CREDENTIALS"
   | "ERR_AUTH"
@@ -27,6 +28,54 @@ export type ErrorCode =
 
 const brand = Symbol.for("regtags.error");
 
+/**
+ * The client options a message can advise on. A message names one as "the
+ * maxPages option", or with the value to set, "the tlsVerify option set to
+ * false"; {@link RegtagsError.optionHints} reads them back, so the CLI can say
+ * `--max-pages` instead (its one map from option to flag is in cli/).
+ */
+export const ADVISED_OPTIONS = [
+  "maxPages",
+  "maxTags",
+  "maxListBytes",
+  "allowPartial",
+  "plainHttp",
+  "tlsVerify",
+  "certDir",
+  "proxy",
+  "noProxy",
+  "credentials",
+  "allowInsecureRealm",
+  "retry.maxDelayMs",
+  "authFile",
+  "explicit",
+  "source",
+] as const;
+
+export type AdvisedOption = (typeof ADVISED_OPTIONS)[number];
+
+/** An option an error's message advises on: `{ option: "maxPages" }`, `{ option: "tlsVerify", value: "false" }`. */
+export interface OptionHint {
+  readonly option: AdvisedOption;
+  /** The value the advice sets, when it names one. */
+  readonly value?: string;
+  /** The words the message uses for it, e.g. `the maxPages option`. */
+  readonly words: string;
+}
+
+const OPTION_WORDS = new RegExp(`\\bthe (${ADVISED_OPTIONS.map((o) => o.replace(".", "\\.")).join("|")}) option(?: set to ([\\w-]+))?`, "g");
+
+/** The options `message` advises on, in order, each once per wording. */
+export function optionHintsIn(message: string): OptionHint[] {
+  const hints: OptionHint[] = [];
+  for (const match of message.matchAll(OPTION_WORDS)) {
+    const words = match[0];
+    if (hints.some((hint) => hint.words === words)) continue;
+    hints.push(match[2] === undefined ? { option: match[1] as AdvisedOption, words } : { option: match[1] as AdvisedOption, value: match[2], words });
+  }
+  return hints;
+}
+
 /** Base class of all regtags errors. Recognise it with {@link isRegtagsError}. */
 export class RegtagsError extends Error {
   override name: string = "RegtagsError";
@@ -36,6 +85,14 @@ export class RegtagsError extends Error {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
+  }
+
+  /**
+   * The client options the message advises on ("raise the maxPages option"),
+   * so a caller can act on them without parsing the text.
+   */
+  get optionHints(): readonly OptionHint[] {
+    return optionHintsIn(this.message);
   }
 }
 
@@ -47,11 +104,23 @@ export function isRegtagsError(value: unknown): value is RegtagsError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }
 
-/** A command line that cannot be acted on (CLI only). */
+/** A command line that cannot be acted on (CLI only; the library throws {@link InvalidArgumentError}). */
 export class UsageError extends RegtagsError {
   override name = "UsageError" as const;
   constructor(message: string) {
     super("ERR_USAGE", message);
+  }
+}
+
+/**
+ * An argument of a library call that cannot be used: an invalid filter, regex
+ * or version range, an unknown sort order, a details source that does not
+ * apply. The CLI reports it as a usage error (exit 2).
+ */
+export class InvalidArgumentError extends RegtagsError {
+  override name = "InvalidArgumentError" as const;
+  constructor(message: string) {
+    super("ERR_INVALID_ARGUMENT", message);
   }
 }
 
@@ -169,12 +238,31 @@ export class NoMatchError extends RegtagsError {
   }
 }
 
-/** The caller's AbortSignal fired (Ctrl-C in the CLI). */
+/**
+ * The caller's AbortSignal fired (Ctrl-C in the CLI). `timedOut` tells a
+ * signal that timed out (`AbortSignal.timeout()`, whose reason is a
+ * `TimeoutError` DOMException) from one the caller aborted. regtags' own
+ * timeouts (connect, idle, request) are NetworkErrors instead.
+ */
 export class AbortedError extends RegtagsError {
   override name = "AbortedError" as const;
+  /** The signal's reason was a `TimeoutError` (`AbortSignal.timeout()`), not an abort. */
+  readonly timedOut: boolean;
   constructor(options?: { cause?: unknown }) {
-    super("ERR_ABORTED", "interrupted", options);
+    const timedOut = isTimeoutReason(options?.cause);
+    super("ERR_ABORTED", timedOut ? "timed out (the caller's AbortSignal)" : "interrupted", options);
+    this.timedOut = timedOut;
   }
+}
+
+/** A `TimeoutError` in `reason` or its causes (Node's AbortError wraps the signal's reason as its cause). */
+function isTimeoutReason(reason: unknown): boolean {
+  let current = reason;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth++) {
+    if ((current as { name?: unknown }).name === "TimeoutError") return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

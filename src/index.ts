@@ -1,148 +1,89 @@
 /**
  * The public library API of regtags: named re-exports only. Anything not
- * listed here is internal and may change.
+ * listed here is internal and may change; the CLI (cli/) imports the modules
+ * it needs directly, so its helpers (tables, saved-profile files, watch state,
+ * text escapers) are not part of this surface. The registry emulator is
+ * `regtags/emulator`. test/exports.test.ts pins this list.
  *
  * @example
  * ```ts
  * import { createClient } from "regtags";
- * const client = createClient();
+ * await using client = createClient();
  * const { tags } = await client.listTags("ubuntu");
- * await client.close();
  * ```
  */
+
+// The client and what its calls take and return.
 export { createClient } from "./client.js";
-export type { ClientOptions, LearnedHints, LearnedSurprise, ListOptions, RegtagsClient, TagList, DetailsSource, TagDetailsResult } from "./client.js";
+export type { ClientOptions, DetailsSource, LearnedHints, LearnedSurprise, ListOptions, RegtagsClient, TagDetailsResult, TagList } from "./client.js";
 export type { TagDetails } from "./vendor/types.js";
 export type { TagPage } from "./listing/list-tags.js";
 export type { TagDigest } from "./listing/digests.js";
-export { parseReference, parseRegistryName, formatReference, isLoopbackRegistry } from "./reference/reference.js";
-export type { Reference } from "./reference/reference.js";
-export { checkEndpointUrl, ENDPOINT_FORM } from "./reference/endpoint.js";
-export { parseChallenges, pickChallenge } from "./auth/challenge.js";
-export type { Challenge } from "./auth/challenge.js";
-export { parseLinkHeader, findNextLink } from "./listing/link.js";
-export type { LinkValue } from "./listing/link.js";
-export type { Credential, CredentialResolver } from "./auth/credential.js";
-export {
-  createCredentialResolver,
-  explainCredentials,
-  formatCredentialReport,
-  parseDockerConfig,
-  parseAuthJson,
-  parseDockercfg,
-  normalizeAuthKey,
-  createHelperRunner,
-  ENV_CREDENTIAL_RULES,
-} from "./credentials/index.js";
-export type {
-  CredentialResolverOptions,
-  ExplicitCredential,
-  CredentialReport,
-  CredentialStep,
-  CredentialStepOutcome,
-  CredentialSummary,
-  AuthEntry,
-  CredentialFile,
-  HelperRunner,
-  HelperRunnerOptions,
-  HelperOutcome,
-  CredentialFileReader,
-  EnvCredentialRule,
-} from "./credentials/index.js";
-export type { TraceEvent, TraceListener } from "./transport/trace.js";
-export { escapeServerText, quoteServerText, escapeJsonText, isPlainServerText, mapStrings, MESSAGE_LIMIT, SERVER_TEXT_LIMIT, TRACE_TEXT_LIMIT } from "./text/safe-text.js";
-export { checkProxyUrl, explainNetwork, formatNetworkReport } from "./network/explain.js";
-export type { NetworkReport } from "./network/explain.js";
 export type { NetworkOptions, TlsMaterial } from "./network/types.js";
 export type { RetryOptions } from "./transport/retry.js";
 export type { RateLimitOptions } from "./transport/rate-limit.js";
-export { BUILTIN_PROFILES, findProfile } from "./profiles/profiles.js";
+export type { TraceEvent, TraceListener } from "./transport/trace.js";
 export type { RegistryProfile } from "./profiles/profiles.js";
+
+// Image references (REF-*).
+export { formatReference, parseReference, parseRegistryName } from "./reference/reference.js";
+export type { Reference } from "./reference/reference.js";
+
+// Errors: one class per code, recognised across copies by isRegtagsError.
 export {
-  RegtagsError,
-  isRegtagsError,
-  UsageError,
-  InvalidReferenceError,
-  CredentialsError,
-  AuthError,
-  RegistryError,
-  RateLimitError,
-  ProtocolError,
-  NetworkError,
-  IncompleteListError,
-  NoMatchError,
   AbortedError,
+  AuthError,
+  CredentialsError,
+  IncompleteListError,
+  InvalidArgumentError,
+  InvalidReferenceError,
+  isRegtagsError,
+  NetworkError,
+  NoMatchError,
+  ProtocolError,
+  RateLimitError,
+  RegistryError,
+  RegtagsError,
 } from "./errors.js";
+export type { AdvisedOption, ErrorCode, OptionHint, RegistryErrorDetail } from "./errors.js";
+
+// Tags: versions, sorting, filters, "latest" and its family rules (issue 14).
 export {
-  parseVersion,
-  compareVersions,
-  sortTags,
   applyFilter,
+  compareVersions,
   compileFilter,
-  latestTag,
+  explainLatest,
+  familyVariant,
   isDigestTag,
+  latestTag,
+  newerTags,
+  parseVersion,
   SORT_ORDERS,
+  sortTags,
   VERSION_SCHEMES,
 } from "./tags/index.js";
-export type { ParsedVersion, VersionScheme, SortOrder, SortOptions, TagFilter, LatestOptions, VersionReading } from "./tags/index.js";
-// "Latest" as update bots mean it: the current tag's family, the tags above it, and why a tag was passed over (issue 14).
-export { newerTags, explainLatest, familyVariant } from "./tags/index.js";
-export type { LatestExplanation, TagDecision, TagReason } from "./tags/index.js";
-export type { ErrorCode, RegistryErrorDetail } from "./errors.js";
-export { readLocalFile, LOCAL_FILE_LIMIT } from "./files/read-local-file.js";
-export type { LocalFileRead } from "./files/read-local-file.js";
-export { describeJsonSyntaxError } from "./grammar/json-syntax.js";
-export {
-  createProber,
-  probeRegistry,
-  PROBE_PLAN,
-  PROBE_REQUEST_BUDGET,
-  renderProbeTable,
-  probeRows,
-  savedProfileOf,
-  parseSavedProfile,
-  hintsFromProfile,
-  describeHints,
-  savedProfilesDir,
-  savedProfilePath,
-  readSavedProfile,
-  readSavedProfileSync,
-  writeSavedProfile,
-  removeSavedProfile,
-  SAVED_PROFILE_MAX_AGE_MS,
-} from "./probe/index.js";
+export type { LatestExplanation, LatestOptions, ParsedVersion, SortOptions, SortOrder, TagDecision, TagFilter, TagReason, VersionReading, VersionScheme } from "./tags/index.js";
+
+// Credentials as docker, podman and skopeo find them, and the report of which applied.
+export { createCredentialResolver, ENV_CREDENTIAL_RULES, explainCredentials, formatCredentialReport } from "./credentials/index.js";
 export type {
-  ProbeOptions,
-  Prober,
-  ProbeFindings,
-  ProbeFailure,
-  ProbeProfile,
-  ProbeStep,
-  ProbeStepId,
-  SavedProfile,
-  SavedProfileLookup,
-  SavedProfileLocation,
-  ProfileHints,
-} from "./probe/index.js";
-// regtags watch (issue 15): the change feed's diff, state file, lock and pass runner.
-export {
-  diffTags,
-  baselineEvents,
-  canonicalSelection,
-  recordTags,
-  digestAt,
-  emptyWatchState,
-  parseWatchState,
-  serializeWatchState,
-  encodeWatchState,
-  readWatchState,
-  writeWatchState,
-  lockWatchState,
-  runWatchPass,
-  parseDuration,
-  jitteredDelay,
-  WATCH_STATE_FORMAT,
-  WATCH_STATE_VERSION,
-  STATE_FILE_LIMIT,
-} from "./watch/index.js";
-export type { WatchEvent, RecordedTags, WatchSelection, WatchState, StateParse, StateLock, WatchClient, WatchPassOptions, WatchPassResult, WatchFailure } from "./watch/index.js";
+  CredentialFileReader,
+  CredentialReport,
+  CredentialResolverOptions,
+  CredentialStep,
+  CredentialStepOutcome,
+  CredentialSummary,
+  EnvCredentialRule,
+  ExplicitCredential,
+  HelperRunner,
+  HelperOutcome,
+} from "./credentials/index.js";
+export type { Credential, CredentialResolver } from "./auth/credential.js";
+
+// Which proxy and trust a request to a registry would use.
+export { explainNetwork, formatNetworkReport } from "./network/explain.js";
+export type { NetworkReport } from "./network/explain.js";
+
+// The probe: how a registry behaves, and the hints a client can list with.
+export { createProber, hintsFromProfile, probeRegistry } from "./probe/index.js";
+export type { ProbeFailure, ProbeFindings, ProbeOptions, ProbeProfile, Prober, ProfileHints } from "./probe/index.js";

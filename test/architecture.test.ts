@@ -92,12 +92,13 @@ test("the emulator imports only node: modules and itself", () => {
   assert.deepEqual(violations((e) => (e.from.startsWith("emulator/") && !e.to.startsWith("node:") && !e.to.startsWith("emulator/") ? `${e.from} → ${e.to}` : undefined)), []);
 });
 
-// text/safe-text.ts, like errors.ts, imports nothing: main.ts escapes a message without loading the library.
-test("nothing outside cli/ imports cli/; cli/ reaches the library only through index.ts", () => {
+// The CLI imports the modules it uses, never the index.ts barrel: the barrel loads probe, vendor,
+// watch and credentials code a plain `ls` never runs, and start-up pays for every file (issue 13).
+test("nothing outside cli/ imports cli/; cli/ never imports the index.ts barrel", () => {
   assert.deepEqual(
     violations((e) => {
       if (!e.from.startsWith("cli/") && e.to.startsWith("cli/")) return `${e.from} → ${e.to}`;
-      if (e.from.startsWith("cli/") && !e.to.startsWith("cli/") && !e.to.startsWith("node:") && !["index.ts", "emulator/index.ts", "errors.ts", "text/safe-text.ts"].includes(e.to)) return `${e.from} → ${e.to}`;
+      if (e.from.startsWith("cli/") && e.to === "index.ts") return `${e.from} → ${e.to}`;
       return undefined;
     }),
     [],
@@ -117,11 +118,45 @@ test("probe/ never imports cli/, emulator/, the client or the auth decorator (it
   );
 });
 
-test("outside probe/, only index.ts imports it (the CLI goes through index.ts)", () => {
+test("outside probe/, only index.ts and the CLI import it", () => {
   assert.deepEqual(
-    violations((e) => (e.to.startsWith("probe/") && !e.from.startsWith("probe/") && !["index.ts"].includes(e.from) ? `${e.from} → ${e.to}` : undefined)),
+    violations((e) => (e.to.startsWith("probe/") && !e.from.startsWith("probe/") && !e.from.startsWith("cli/") && e.from !== "index.ts" ? `${e.from} → ${e.to}` : undefined)),
     [],
   );
+});
+
+// Registry quirks are data the pipeline chooses by (profiles/); a layer below that reads them
+// itself would make a second decision per registry. Types may go anywhere.
+test("only the composition root, its options and pipeline, and probe/ read registry profiles", () => {
+  assert.deepEqual(
+    violations((e) => (e.to.startsWith("profiles/") && !e.typeOnly && !/^(profiles|probe)\/|^(client|pipeline|options)\.ts$/.test(e.from) ? `${e.from} → ${e.to}` : undefined)),
+    [],
+  );
+});
+
+// The vendor tag APIs (Docker Hub, Quay, GitHub) are one client operation (fetchDetails).
+test("only the composition root and its pipeline call the vendor APIs (vendor/); others import its types only", () => {
+  assert.deepEqual(
+    violations((e) => (e.to.startsWith("vendor/") && !e.typeOnly && !/^vendor\/|^(client|pipeline)\.ts$/.test(e.from) ? `${e.from} → ${e.to}` : undefined)),
+    [],
+  );
+});
+
+// "sideEffects": false in package.json promises bundlers that importing a module does nothing but define it.
+test("no side-effect imports (import \"x\") in src/", () => {
+  const found: string[] = [];
+  for (const file of sourceFiles(ROOT)) {
+    for (const match of readFileSync(file, "utf8").matchAll(/(?:^|\n)\s*import\s*["']([^"']+)["']/g)) found.push(`${relative(ROOT, file)} → ${match[1]}`);
+  }
+  assert.deepEqual(found, []);
+});
+
+// A library caller gave a bad argument, not a bad command line: InvalidArgumentError (issue 12).
+test("UsageError is the CLI's: only cli/ and the watch runner it drives throw it", () => {
+  const users = sourceFiles(ROOT)
+    .map((file) => relative(ROOT, file))
+    .filter((file) => !/^(cli|watch)\/|^errors\.ts$/.test(file) && /\bUsageError\b/.test(readFileSync(join(ROOT, file), "utf8")));
+  assert.deepEqual(users, []);
 });
 
 test("the scan sees the project's imports (guards against a rule that checks nothing)", () => {
@@ -129,4 +164,7 @@ test("the scan sees the project's imports (guards against a rule that checks not
   assert.ok(all.length > 50);
   assert.ok(all.some((e) => e.from === "client.ts" && e.to === "auth/authenticate.ts"));
   assert.ok(all.some((e) => e.from === "cli/main.ts" && e.to === "cli/ls.ts"));
+  assert.ok(all.some((e) => e.to.startsWith("profiles/") && !e.typeOnly));
+  assert.ok(all.some((e) => e.to.startsWith("vendor/") && !e.typeOnly && !e.from.startsWith("vendor/")));
+  assert.ok(all.some((e) => e.to.startsWith("vendor/") && e.typeOnly && e.from.startsWith("cli/")), "a type-only import is seen as one");
 });

@@ -8,6 +8,53 @@ import * as regtags from "regtags";
 import * as emulator from "regtags/emulator";
 import { createRequire } from "node:module";
 
+/** The library API and nothing else (issue 12): CLI helpers stay internal. Adding an export means adding it here. */
+const PUBLIC_VALUES = [
+  "AbortedError",
+  "AuthError",
+  "CredentialsError",
+  "ENV_CREDENTIAL_RULES",
+  "IncompleteListError",
+  "InvalidArgumentError",
+  "InvalidReferenceError",
+  "NetworkError",
+  "NoMatchError",
+  "ProtocolError",
+  "RateLimitError",
+  "RegistryError",
+  "RegtagsError",
+  "SORT_ORDERS",
+  "VERSION_SCHEMES",
+  "applyFilter",
+  "compareVersions",
+  "compileFilter",
+  "createClient",
+  "createCredentialResolver",
+  "createProber",
+  "explainCredentials",
+  "explainLatest",
+  "explainNetwork",
+  "familyVariant",
+  "formatCredentialReport",
+  "formatNetworkReport",
+  "formatReference",
+  "hintsFromProfile",
+  "isDigestTag",
+  "isRegtagsError",
+  "latestTag",
+  "newerTags",
+  "parseReference",
+  "parseRegistryName",
+  "parseVersion",
+  "probeRegistry",
+  "sortTags",
+];
+
+test("regtags exports exactly the library API: no CLI helpers (tables, saved-profile files, watch state, escapers, UsageError)", () => {
+  assert.deepEqual(Object.keys(regtags).sort(), PUBLIC_VALUES);
+  assert.deepEqual(Object.keys(emulator).sort(), ["builtinProfiles", "defaultRepositories", "describeProfile", "digestOf", "generateTags", "startEmulator"]);
+});
+
 test("regtags exports the client, the reference parser and typed errors", () => {
   for (const name of ["createClient", "parseReference", "isRegtagsError", "RegtagsError", "InvalidReferenceError", "AuthError", "RegistryError", "IncompleteListError"]) {
     assert.equal(typeof (regtags as Record<string, unknown>)[name], "function", name);

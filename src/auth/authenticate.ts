@@ -238,7 +238,7 @@ function assertRealmSafe(realm: string, subject: string): void {
   }
   if (url.protocol === "http:" && !isLoopbackRegistry(url.host)) {
     throw new CredentialsError(
-      `${subject}: refusing to send credentials to the plain-http token realm ${redactUrl(url)}; use an https realm or pass --allow-insecure-realm`,
+      `${subject}: refusing to send credentials to the plain-http token realm ${redactUrl(url)}; use an https realm or pass the allowInsecureRealm option`,
     );
   }
 }
@@ -270,7 +270,7 @@ function authFailure(subject: string, res: TransportResponse, challenge: Challen
     );
   }
   return new AuthError(
-    `${subject}: authentication required or repository does not exist${reason}; if it is private, log in (docker login) or pass --creds USER:PASS`,
+    `${subject}: authentication required or repository does not exist${reason}; if it is private, log in (docker login) or pass the credentials option`,
     { status: res.status, ...(error !== undefined ? { challengeError: error } : {}) },
   );
 }

@@ -71,7 +71,7 @@ async function readGrant(res: TransportResponse, where: string, credential: Cred
     const message =
       credential !== undefined
         ? `authentication failed at ${where} (credentials from ${credential.source}): ${res.status}; check the user name and password or token`
-        : `${where} refused an anonymous token (${res.status}); the repository is private or does not exist: log in (docker login) or pass --creds USER:PASS`;
+        : `${where} refused an anonymous token (${res.status}); the repository is private or does not exist: log in (docker login) or pass the credentials option`;
     throw new AuthError(message, { status: res.status, rejected: credential !== undefined });
   }
   throw new RegistryError(

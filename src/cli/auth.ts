@@ -5,24 +5,18 @@
  * a secret.
  */
 import { parseArgs } from "node:util";
-import {
-  AbortedError,
-  createClient,
-  createCredentialResolver,
-  explainCredentials,
-  explainNetwork,
-  formatCredentialReport,
-  formatNetworkReport,
-  parseReference,
-  UsageError,
-  type CredentialReport,
-  type CredentialResolver,
-  type ExplicitCredential,
-} from "../index.js";
+import type { CredentialResolver } from "../auth/credential.js";
+import { createClient } from "../client.js";
+import { formatCredentialReport, type CredentialReport } from "../credentials/report.js";
+import { createCredentialResolver, explainCredentials, type ExplicitCredential } from "../credentials/resolve.js";
+import { AbortedError, UsageError } from "../errors.js";
+import { explainNetwork, formatNetworkReport } from "../network/explain.js";
+import { parseReference } from "../reference/reference.js";
 import { loadConfig, mergeEndpoints } from "./config.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { NETWORK_FLAGS, networkClientOptions } from "./network-flags.js";
 import { writeOut } from "./output.js";
+import { cliWording } from "./option-flags.js";
 
 /** parseArgs options of the credential flags. */
 export const CREDENTIAL_FLAGS = {
@@ -84,7 +78,7 @@ export function createCliResolver(values: CredentialFlagValues, explicit: Explic
     explicitRegistry: registry,
     authFile: values.authfile,
     env: process.env,
-    onReport: debug ? (report) => process.stderr.write(prefixLines(formatCredentialReport(report), "regtags: credentials: ")) : undefined,
+    onReport: debug ? (report) => process.stderr.write(prefixLines(cliWording(formatCredentialReport(report)), "regtags: credentials: ")) : undefined,
   });
 }
 
@@ -127,11 +121,11 @@ export async function runAuth(argv: string[]): Promise<number> {
   await resolver.close();
   const network = await explainNetwork(endpoint, { ...(await networkClientOptions(values, config)), env: process.env });
   await writeOut(
-    values.json === true ? `${JSON.stringify({ ...report, network }, null, 2)}\n` : `${formatCredentialReport(report)}\n${await formatNetworkReport(network)}\n`,
+    cliWording(values.json === true ? `${JSON.stringify({ ...report, network }, null, 2)}\n` : `${formatCredentialReport(report)}\n${await formatNetworkReport(network)}\n`),
   );
-  if (network.error !== undefined) process.stderr.write(`regtags: ${network.error}\n`);
+  if (network.error !== undefined) process.stderr.write(`regtags: ${cliWording(network.error)}\n`);
   if (report.error !== undefined) {
-    process.stderr.write(`regtags: ${report.error}\n`);
+    process.stderr.write(`regtags: ${cliWording(report.error)}\n`);
     return EXIT_CODES.ERR_CREDENTIALS;
   }
   // What ls would fail with (a proxy setting it cannot use, a certificate without its key): a network error.

@@ -9,7 +9,10 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { checkEndpointUrl, describeJsonSyntaxError, ENDPOINT_FORM, readLocalFile, UsageError } from "../index.js";
+import { UsageError } from "../errors.js";
+import { readLocalFile } from "../files/read-local-file.js";
+import { describeJsonSyntaxError } from "../grammar/json-syntax.js";
+import { checkEndpointUrl, ENDPOINT_FORM } from "../reference/endpoint.js";
 import { quoteServerText } from "../text/safe-text.js";
 import { closestWord } from "./help-suggest.js";
 

@@ -7,7 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import { builtinProfiles, describeProfile, startEmulator, type EmulatorProfile } from "../emulator/index.js";
-import { isLoopbackRegistry, UsageError } from "../index.js";
+import { UsageError } from "../errors.js";
+import { isLoopbackRegistry } from "../reference/reference.js";
 import { parsePositiveInt } from "./client-flags.js";
 
 /** Exactly the options help-table.ts lists for emulate (test/cli/help.test.ts). */

@@ -4,7 +4,7 @@
  * error code, so adding an ErrorCode without an exit code, or an exit code
  * without a meaning, fails to compile. The README lists the same codes.
  */
-import type { ErrorCode } from "../index.js";
+import type { ErrorCode } from "../errors.js";
 
 /** Every exit code regtags uses, with what it means (as `regtags --help` prints it). */
 export const EXIT_CODE_MEANINGS = {
@@ -42,6 +42,7 @@ export const EXIT_UNDELIVERED = 12;
 
 export const EXIT_CODES: Readonly<Record<ErrorCode, ExitCode>> = {
   ERR_USAGE: 2,
+  ERR_INVALID_ARGUMENT: 2,
   ERR_INVALID_REFERENCE: 2,
   ERR_CREDENTIALS: 3,
   ERR_AUTH: 3,

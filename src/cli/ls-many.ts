@@ -9,12 +9,16 @@
  * broke the grammar), not a usage error: the user did not type it.
  */
 import { readFileSync } from "node:fs";
-import { createClient, escapeJsonText, escapeServerText, isRegtagsError, MESSAGE_LIMIT, parseReference, parseRegistryName, ProtocolError, quoteServerText, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
+import { createClient, type RegtagsClient } from "../client.js";
+import { isRegtagsError, ProtocolError, UsageError, type RegtagsError } from "../errors.js";
+import { parseReference, parseRegistryName, type Reference } from "../reference/reference.js";
+import { escapeJsonText, escapeServerText, MESSAGE_LIMIT, quoteServerText } from "../text/safe-text.js";
 import { catalogReference } from "./catalog-names.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL, type CommandRun } from "./exit-codes.js";
 import { selectTags, type Plan } from "./ls.js";
 import { writeOut } from "./output.js";
+import { formatErrorForCli } from "./option-flags.js";
 
 interface ManyValues extends ClientFlagValues {
   "from-file"?: string;
@@ -105,7 +109,7 @@ async function listAll(client: RegtagsClient, references: readonly Target[], pla
         failed++;
         const code = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
         if (firstExit === 0) firstExit = code;
-        const message = escapeServerText((error as Error).message, MESSAGE_LIMIT);
+        const message = escapeServerText(formatErrorForCli(error), MESSAGE_LIMIT);
         process.stderr.write(`${progress !== undefined ? "\r\x1b[K" : ""}regtags: ${message}\n`);
         line = escapeJsonText(JSON.stringify({ Repository: target.name, Error: message, Code: isRegtagsError(error) ? error.code : "ERR_INTERNAL", ExitCode: code }));
       }

@@ -12,6 +12,7 @@ import { createCommandRun, EXIT_CODES, EXIT_INTERNAL, finalExitCode, type Comman
 import { closestWord } from "./help-suggest.js";
 import { commandNames, findCommand, optionsOf, renderCommandHelp, renderMainHelp } from "./help.js";
 import type { CommandHelp } from "./help-table.js";
+import { formatErrorForCli } from "./option-flags.js";
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -124,7 +125,7 @@ function usageErrorOf(error: unknown, spec: CommandHelp | undefined): unknown {
 export function reportError(error: unknown, debug: boolean): number {
   const known = isRegtagsError(error) && error.code in EXIT_CODES;
   // The message may quote a server: escaped, so it stays one inert line (issue 10).
-  const message = escapeServerText((error as Error)?.message ?? String(error), MESSAGE_LIMIT);
+  const message = escapeServerText(formatErrorForCli(error), MESSAGE_LIMIT);
   if (known) {
     process.stderr.write(`regtags: ${message}\n`);
   } else {

@@ -4,7 +4,9 @@
  * shown even without --debug. Events quote servers (headers, messages): each
  * of their strings is escaped before it is printed.
  */
-import { escapeServerText, mapStrings, MESSAGE_LIMIT, TRACE_TEXT_LIMIT, type TraceEvent, type TraceListener } from "../index.js";
+import { escapeServerText, mapStrings, MESSAGE_LIMIT, TRACE_TEXT_LIMIT } from "../text/safe-text.js";
+import type { TraceEvent, TraceListener } from "../transport/trace.js";
+import { cliWording } from "./option-flags.js";
 
 let stdoutClosed = false;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -71,12 +73,12 @@ export function formatTraceEvent(raw: TraceEvent): string | undefined {
 export function createTracePrinter(debug: boolean): TraceListener {
   return (event) => {
     if (event.type === "warning") {
-      writeErrLine(`regtags: warning: ${escapeServerText(event.message, MESSAGE_LIMIT)}\n`);
+      writeErrLine(`regtags: warning: ${escapeServerText(cliWording(event.message), MESSAGE_LIMIT)}\n`);
       return;
     }
     if (!debug) return;
     const line = formatTraceEvent(event);
-    if (line !== undefined) writeErrLine(`regtags: ${line}\n`);
+    if (line !== undefined) writeErrLine(`regtags: ${cliWording(line)}\n`);
   };
 }
 

@@ -6,23 +6,18 @@
  * take hints from it.
  */
 import { parseArgs } from "node:util";
-import {
-  escapeJsonText,
-  escapeServerText,
-  MESSAGE_LIMIT,
-  createProber,
-  isRegtagsError,
-  parseReference,
-  PROBE_REQUEST_BUDGET,
-  renderProbeTable,
-  UsageError,
-  writeSavedProfile,
-  type ProbeFailure,
-  type ProbeFindings,
-} from "../index.js";
+import { isRegtagsError, UsageError } from "../errors.js";
+import type { ProbeFailure, ProbeFindings } from "../probe/findings.js";
+import { PROBE_REQUEST_BUDGET } from "../probe/plan.js";
+import { createProber } from "../probe/probe.js";
+import { renderProbeTable } from "../probe/render.js";
+import { writeSavedProfile } from "../probe/saved.js";
+import { parseReference } from "../reference/reference.js";
+import { escapeJsonText, escapeServerText, MESSAGE_LIMIT } from "../text/safe-text.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { writeOut } from "./output.js";
+import { cliWording, formatErrorForCli } from "./option-flags.js";
 
 /** Exactly the options help-table.ts lists for probe (test/cli/help.test.ts). */
 export const PROBE_FLAGS = {
@@ -56,7 +51,7 @@ export async function runProbe(argv: string[]): Promise<number> {
         }
       } catch (error) {
         if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
-        const message = escapeServerText((error as Error).message, MESSAGE_LIMIT);
+        const message = escapeServerText(formatErrorForCli(error), MESSAGE_LIMIT);
         columns.push({ registry: reference.registry, repository: reference.repository, error: message, ...(isRegtagsError(error) ? { code: error.code } : {}) });
         process.stderr.write(`regtags: ${reference.registry}: ${message}\n`);
         if (exitCode === 0) exitCode = isRegtagsError(error) ? EXIT_CODES[error.code] : EXIT_INTERNAL;
@@ -68,6 +63,6 @@ export async function runProbe(argv: string[]): Promise<number> {
     process.removeListener("SIGINT", onSigint);
   }
   // The findings quote the registry (bodies, realms, headers): escaped line by line.
-  await writeOut(values.json === true ? `${escapeJsonText(JSON.stringify(columns, null, 2))}\n` : renderProbeTable(columns).split("\n").map((line) => escapeServerText(line, Infinity)).join("\n"));
+  await writeOut(values.json === true ? `${escapeJsonText(JSON.stringify(columns, null, 2))}\n` : renderProbeTable(columns).split("\n").map((line) => escapeServerText(cliWording(line), Infinity)).join("\n"));
   return exitCode;
 }

@@ -9,31 +9,20 @@
  * state; a second one abandons the pass (the state stays as recorded).
  */
 import { parseArgs } from "node:util";
-import {
-  canonicalSelection,
-  createClient,
-  escapeJsonText,
-  escapeServerText,
-  isRegtagsError,
-  jitteredDelay,
-  lockWatchState,
-  MESSAGE_LIMIT,
-  parseDuration,
-  parseReference,
-  readWatchState,
-  runWatchPass,
-  UsageError,
-  writeWatchState,
-  type Reference,
-  type RegtagsClient,
-  type WatchEvent,
-  type WatchSelection,
-  type WatchState,
-} from "../index.js";
+import { createClient, type RegtagsClient } from "../client.js";
+import { isRegtagsError, UsageError } from "../errors.js";
+import { parseReference, type Reference } from "../reference/reference.js";
+import { escapeJsonText, escapeServerText, MESSAGE_LIMIT } from "../text/safe-text.js";
+import { jitteredDelay, parseDuration } from "../watch/duration.js";
+import type { WatchEvent } from "../watch/events.js";
+import { runWatchPass } from "../watch/pass.js";
+import { lockWatchState, readWatchState, writeWatchState } from "../watch/state-file.js";
+import { canonicalSelection, type WatchSelection, type WatchState } from "../watch/state.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
 import { FILTER_FLAGS, readFilterFlags } from "./filter-flags.js";
 import { EXIT_CHANGES, EXIT_CODES, EXIT_INTERNAL, EXIT_UNDELIVERED } from "./exit-codes.js";
 import { writeOut } from "./output.js";
+import { formatErrorForCli } from "./option-flags.js";
 
 /** Exactly the options help-table.ts lists for watch (test/cli/help.test.ts). */
 export const WATCH_FLAGS = {
@@ -120,7 +109,7 @@ async function runPass(client: RegtagsClient, run: WatchRun, recorded: WatchStat
   for (const failure of result.failures) {
     const known = isRegtagsError(failure.error);
     if (code === 0) code = known ? EXIT_CODES[(failure.error as { code: keyof typeof EXIT_CODES }).code] : EXIT_INTERNAL;
-    const message = escapeServerText((failure.error as Error)?.message ?? String(failure.error), MESSAGE_LIMIT);
+    const message = escapeServerText(formatErrorForCli(failure.error), MESSAGE_LIMIT);
     process.stderr.write(`regtags: ${known ? "" : "internal error: "}${message}; no events for ${failure.repository} this pass, its recorded tags are kept\n`);
   }
   if (result.events.length > 0 && run.webhook !== undefined) {
@@ -128,7 +117,7 @@ async function runPass(client: RegtagsClient, run: WatchRun, recorded: WatchStat
       await client.deliver(run.webhook, webhookDocument(result.events), { signal });
     } catch (error) {
       if (isRegtagsError(error) && error.code === "ERR_ABORTED") throw error;
-      const message = escapeServerText((error as Error)?.message ?? String(error), MESSAGE_LIMIT);
+      const message = escapeServerText(formatErrorForCli(error), MESSAGE_LIMIT);
       process.stderr.write(`regtags: ${message}; ${result.events.length} event(s) not delivered: the state was not advanced, so the next pass reports them again\n`);
       return { state: recorded, code: EXIT_UNDELIVERED };
     }

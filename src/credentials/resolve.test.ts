@@ -277,7 +277,7 @@ describe("skip or fail (CRED-9)", () => {
   test("a malformed file before the match stops the lookup, naming the file", async () => {
     await expectFailure(
       { files: { [RUNTIME]: `{"auths": {"${REG}": {"auth": ${pw}}}}`, [DOCKER]: json({ auths: { [REG]: auth("d", pw) } }) } },
-      new RegExp(`^credentials file ${RUNTIME} is not valid JSON.*; fix it, or choose credentials with --authfile FILE, --creds or --no-creds$`),
+      new RegExp(`^credentials file ${RUNTIME} is not valid JSON.*; fix it, or choose credentials with the authFile option, the explicit option$`),
     );
   });
   test("a malformed DOCKER_AUTH_CONFIG stops the lookup", async () => {
@@ -318,7 +318,7 @@ describe("skip or fail (CRED-9)", () => {
   test("explainCredentials never rejects: the report carries the error", async () => {
     const { options } = setup({ files: { [DOCKER]: "[]" } });
     const report = await explainCredentials(REG, "x", options);
-    assert.equal(report.error, `credentials file ${DOCKER} must hold a JSON object; fix it, or choose credentials with --authfile FILE, --creds or --no-creds`);
+    assert.equal(report.error, `credentials file ${DOCKER} must hold a JSON object; fix it, or choose credentials with the authFile option, the explicit option`);
     assert.match(formatCredentialReport(report), /^registry\.example:5000\/x: lookup failed: credentials file/);
   });
 });

@@ -40,7 +40,7 @@ export class BudgetMeter {
     if (this.#bytes > this.budget.maxBytes) {
       const listed = this.partial();
       throw new IncompleteListError(
-        `${this.subject}: stopped after ${formatBytes(this.budget.maxBytes)} of pages, the listing's byte budget, with ${listed.length} ${this.noun} listed; raise --max-bytes to go on`,
+        `${this.subject}: stopped after ${formatBytes(this.budget.maxBytes)} of pages, the listing's byte budget, with ${listed.length} ${this.noun} listed; raise the maxListBytes option to go on`,
         listed,
       );
     }
@@ -56,7 +56,7 @@ export class BudgetMeter {
     if (!this.holds(entries)) {
       const listed = this.partial();
       throw new IncompleteListError(
-        `${this.subject}: stopped at the listing's budget of ${this.budget.maxEntries} ${this.noun} with ${listed.length} listed; the next page would pass it; raise --max-tags to go on`,
+        `${this.subject}: stopped at the listing's budget of ${this.budget.maxEntries} ${this.noun} with ${listed.length} listed; the next page would pass it; raise the maxTags option to go on`,
         listed,
       );
     }

@@ -198,7 +198,7 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
         throw new IncompleteListError(`${params.subject}: the registry's next link repeats ${redactUrl(url)} (a pagination loop); listed ${seen.size} ${params.field} before stopping`, partial());
       }
       if (index >= params.maxPages) {
-        throw new IncompleteListError(`${params.subject}: stopped at the page cap of ${params.maxPages} pages with ${seen.size} ${params.field} listed; raise --max-pages to go on`, partial());
+        throw new IncompleteListError(`${params.subject}: stopped at the page cap of ${params.maxPages} pages with ${seen.size} ${params.field} listed; raise the maxPages option to go on`, partial());
       }
       visited.add(url.href);
       const page = await fetchPage(url);

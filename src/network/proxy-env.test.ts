@@ -32,12 +32,12 @@ test("the variable per scheme, lowercase first, ALL_PROXY as fallback", () => {
 
 test("explicit proxy and noProxy win over the environment", () => {
   const env = { HTTPS_PROXY: "http://envproxy:1", HTTP_PROXY: "http://envproxy:2", NO_PROXY: "r.example" };
-  assert.equal(decide("https://other.example/", { env, proxy: "http://flag:3128" }), "http://flag:3128/ (--proxy)");
-  assert.equal(decide("http://other.example/", { env, proxy: "flag:3128" }), "http://flag:3128/ (--proxy)");
+  assert.equal(decide("https://other.example/", { env, proxy: "http://flag:3128" }), "http://flag:3128/ (the proxy option)");
+  assert.equal(decide("http://other.example/", { env, proxy: "flag:3128" }), "http://flag:3128/ (the proxy option)");
   // As curl: NO_PROXY still applies to --proxy unless --no-proxy replaces it.
   assert.equal(decide("https://r.example/", { env, proxy: "http://flag:3128" }), "direct (NO_PROXY entry r.example)");
   assert.equal(decide("https://r.example/", { env, noProxy: "other.example" }), "http://envproxy:1/ (HTTPS_PROXY)");
-  assert.equal(decide("https://other.example/", { env, noProxy: "other.example" }), "direct (--no-proxy entry other.example)");
+  assert.equal(decide("https://other.example/", { env, noProxy: "other.example" }), "direct (the noProxy option entry other.example)");
   assert.equal(decide("https://r.example/", { env, proxy: "" }), "direct (the proxy setting is empty)");
 });
 

@@ -33,7 +33,7 @@ export type ProxyDecision =
       readonly kind: "proxy";
       /** The proxy URL, userinfo included (for Proxy-Authorization): never print it, print {@link redactProxyUrl}. */
       readonly proxy: URL;
-      /** Where it came from: `--proxy` or the variable's name. */
+      /** Where it came from: `the proxy option` or the variable's name. */
       readonly source: string;
     }
   | {
@@ -58,7 +58,7 @@ export function resolveProxy(target: URL, settings: ProxySettings): ProxyDecisio
   let source = "";
   if (settings.proxy !== undefined) {
     raw = settings.proxy;
-    source = "--proxy";
+    source = "the proxy option";
     if (raw === "") return { kind: "direct", reason: "the proxy setting is empty" };
   } else {
     const names = PROXY_VARIABLES[target.protocol === "https:" ? "https:" : "http:"];
@@ -71,11 +71,11 @@ export function resolveProxy(target: URL, settings: ProxySettings): ProxyDecisio
     }
     if (raw === undefined) return { kind: "direct", reason: "no proxy configured" };
   }
-  const noProxy = settings.noProxy !== undefined ? { list: settings.noProxy, name: "--no-proxy" } : fromEnvNoProxy(settings.env);
+  const noProxy = settings.noProxy !== undefined ? { list: settings.noProxy, name: "the noProxy option" } : fromEnvNoProxy(settings.env);
   if (noProxy !== undefined) {
     const port = target.port !== "" ? Number(target.port) : target.protocol === "https:" ? 443 : 80;
     const entry = matchNoProxy(parseNoProxy(noProxy.list), host, port);
-    if (entry !== undefined) return { kind: "direct", reason: `${noProxy.name === "--no-proxy" ? "--no-proxy" : "NO_PROXY"} entry ${entry}` };
+    if (entry !== undefined) return { kind: "direct", reason: `${noProxy.name === "the noProxy option" ? noProxy.name : "NO_PROXY"} entry ${entry}` };
   }
   const parsed = parseProxyUrl(raw);
   // ALL_PROXY is curl's and often holds a socks5:// proxy meant for other tools (Go never reads it): not ours to fail on.

@@ -1,8 +1,9 @@
 /**
  * The one-line advice of a TLS failure: how to trust the registry's CA the
  * way docker, podman and skopeo users already do (the certs.d directory for
- * that exact host[:port], --cert-dir, SSL_CERT_FILE) before the last resort
- * `--tls-verify=false`, which the issue's users reached for first. Pure.
+ * that exact host[:port], the certDir option, SSL_CERT_FILE) before the last
+ * resort, tlsVerify false, which the issue's users reached for first. Options
+ * are named in the library's words; the CLI says its flags (cli/option-flags.ts). Pure.
  */
 
 /** The server does not speak TLS at all on this port (OpenSSL's "wrong version number"). */
@@ -34,13 +35,13 @@ export function certsDirectoryHint(host: string): string {
 export function tlsFailureAdvice(url: URL, code: string): string {
   const host = url.host;
   if (NOT_TLS.has(code)) {
-    return `TLS failed (${code}); ${host} does not speak TLS on this port; if the registry speaks plain HTTP use --plain-http`;
+    return `TLS failed (${code}); ${host} does not speak TLS on this port; if the registry speaks plain HTTP use the plainHttp option`;
   }
   if (CLIENT_CERTIFICATE_ALERTS.has(code)) {
-    return `TLS failed (${code}); ${host} requires a client certificate (or refused the one sent); put NAME.cert and NAME.key in ${certsDirectoryHint(host)}, or pass --cert-dir DIR holding them`;
+    return `TLS failed (${code}); ${host} requires a client certificate (or refused the one sent); put NAME.cert and NAME.key in ${certsDirectoryHint(host)}, or pass a directory holding them as the certDir option`;
   }
-  const trustIt = `to trust its CA put it in ${certsDirectoryHint(host).replace(`${host}/ (`, `${host}/ca.crt (`)}, pass --cert-dir DIR holding it as NAME.crt, or add it to SSL_CERT_FILE`;
-  const lastResort = "only for a registry and network you trust: --tls-verify=false";
+  const trustIt = `to trust its CA put it in ${certsDirectoryHint(host).replace(`${host}/ (`, `${host}/ca.crt (`)}, pass the certDir option: a directory holding it as NAME.crt, or add it to SSL_CERT_FILE`;
+  const lastResort = "only for a registry and network you trust: the tlsVerify option set to false";
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
     return `TLS failed (${code}); the certificate of ${host} is not for that name; use a name the certificate lists, or fix the certificate; ${lastResort}`;
   }

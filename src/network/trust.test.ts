@@ -91,7 +91,7 @@ test("without SSL_CERT_FILE the first OS bundle that exists is read; hosts with 
 test("tlsVerify=false reads no CA, but client certificates still apply; tlsFor adds material", async () => {
   const pair = root("pair", "reg.corp", { "c.cert": cert, "c.key": key });
   const off = await new TrustStore({ env: { SSL_CERT_FILE: ca }, certsDirectories: [pair], verify: false }).forHost("reg.corp");
-  assert.deepEqual(off.sources, ["certificate verification off (--tls-verify=false)", `client certificate ${join(pair, "reg.corp", "c.cert")} + ${join(pair, "reg.corp", "c.key")}`]);
+  assert.deepEqual(off.sources, ["certificate verification off (the tlsVerify option set to false)", `client certificate ${join(pair, "reg.corp", "c.cert")} + ${join(pair, "reg.corp", "c.key")}`]);
   const hooked = await new TrustStore({ env: {}, certsDirectories: [], tlsFor: (host) => (host === "reg.corp" ? { ca: [execFileSync("cat", [ca])] } : undefined) }).forHost("reg.corp");
   assert.equal(hooked.hostSpecific, true);
   assert.ok(hooked.sources.includes("tlsFor(reg.corp): 1 CA certificate(s)"));

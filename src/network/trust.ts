@@ -99,7 +99,7 @@ export class TrustStore {
 
   async #resolve(host: string): Promise<HostTrust> {
     const global = await (this.#global ??=
-      this.#settings.verify === false ? Promise.resolve<GlobalTrust>({ sources: ["certificate verification off (--tls-verify=false)"], extraCas: [] }) : readGlobalTrust(this.#settings.env));
+      this.#settings.verify === false ? Promise.resolve<GlobalTrust>({ sources: ["certificate verification off (the tlsVerify option set to false)"], extraCas: [] }) : readGlobalTrust(this.#settings.env));
     const sources = [...global.sources];
     const directories: { path: string; exists: boolean }[] = [];
     const hostCas: string[] = [];

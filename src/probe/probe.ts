@@ -37,33 +37,36 @@ import { pageOutcome, parseTokenShape, shapeFindings, type Observations, type Se
 /** Probe options; the network keys (proxy, noProxy, certDir, certsDirectories, tlsFor, env) are ClientOptions' own. */
 export interface ProbeOptions extends NetworkOptions {
   /** Registry name → base URL to contact instead (as ClientOptions.endpoints). */
-  endpoints?: Readonly<Record<string, string>>;
+  endpoints?: Readonly<Record<string, string>> | undefined;
   /** http for every registry. @default false */
-  plainHttp?: boolean;
+  plainHttp?: boolean | undefined;
   /** @default true */
-  tlsVerify?: boolean;
+  tlsVerify?: boolean | undefined;
   /** Send credentials to a plain-http token realm that is not loopback. @default false */
-  allowInsecureRealm?: boolean;
+  allowInsecureRealm?: boolean | undefined;
   /** Username and password, or a resolver per registry (as ClientOptions.credentials). */
-  credentials?: { username: string; password: string } | CredentialResolver;
+  credentials?: { username: string; password: string } | CredentialResolver | undefined;
   /** Receives a redacted event for every exchange. */
-  onTrace?: TraceListener;
+  onTrace?: TraceListener | undefined;
   /** @default { attempts: 2 } (one retry of a 429/5xx) */
-  retry?: RetryOptions;
-  connectTimeoutMs?: number;
-  idleTimeoutMs?: number;
-  userAgent?: string;
+  retry?: RetryOptions | undefined;
+  /** Time to establish a connection (TCP + TLS), as ClientOptions.connectTimeoutMs. */
+  connectTimeoutMs?: number | undefined;
+  /** Time without a byte while waiting for headers or a body, as ClientOptions.idleTimeoutMs. */
+  idleTimeoutMs?: number | undefined;
+  /** Sent as User-Agent. @default "regtags" */
+  userAgent?: string | undefined;
   /** `n` of the "too large" request. @default 10000 */
-  largeN?: number;
+  largeN?: number | undefined;
   /** Extra client profiles (for endpoints such as docker.io → registry-1.docker.io). */
-  profiles?: readonly RegistryProfile[];
+  profiles?: readonly RegistryProfile[] | undefined;
   /** @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export interface Prober {
   /** Probes the registry of `reference` using its repository. Throws only when the registry cannot be reached at all. */
-  probe(reference: string | Reference, options?: { signal?: AbortSignal }): Promise<ProbeFindings>;
+  probe(reference: string | Reference, options?: { signal?: AbortSignal | undefined }): Promise<ProbeFindings>;
   close(): Promise<void>;
 }
 
@@ -119,7 +122,7 @@ function endpointOf(ref: Reference, options: ProbeOptions): { url: URL; explicit
 
 function toResolver(credentials: ProbeOptions["credentials"]): CredentialResolver | undefined {
   if (credentials === undefined || typeof credentials === "function") return credentials;
-  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "--creds" };
+  const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "the credentials option" };
   return async () => credential;
 }
 
@@ -294,7 +297,7 @@ async function runProbe(http: HttpTransport, options: ProbeOptions, registryHost
     notes.push("a registry token was given: it is sent as is, so the token endpoint was not asked");
   } else if (challenge?.scheme === "bearer") {
     if (tokenCredential !== undefined && !options.allowInsecureRealm && isPlainHttpElsewhere(challenge.params["realm"])) {
-      notes.push(`credentials not sent to the plain-http token realm ${redactUrl(challenge.params["realm"] ?? "")}; use --allow-insecure-realm`);
+      notes.push(`credentials not sent to the plain-http token realm ${redactUrl(challenge.params["realm"] ?? "")}; pass the allowInsecureRealm option`);
       tokenCredential = undefined;
     }
     const bought = await buyToken("token", [repositoryScope(ref.repository)]);
@@ -311,7 +314,7 @@ async function runProbe(http: HttpTransport, options: ProbeOptions, registryHost
   if (anonymous.status === 401 && authorization !== undefined) {
     defaultPage = (await readPage("tags-default", tagsUrl(), undefined, tagsAuth)).page;
   } else if (anonymous.status === 401) {
-    notes.push(credential === undefined ? "the repository needs credentials: pass --creds (or log in) to probe paging" : "no way to authenticate was found");
+    notes.push(credential === undefined ? "the repository needs credentials: pass the credentials option (or log in) to probe paging" : "no way to authenticate was found");
   }
   const readable = defaultPage?.status === 200 && defaultPage.entries !== undefined;
 

@@ -34,9 +34,9 @@ export interface SavedProfile {
  */
 export interface ProfileHints {
   /** `n` of the first request: the largest page honoured; null sends none (everything comes at once). */
-  readonly pageSize?: number | null;
+  readonly pageSize?: number | null | undefined;
   /** The registry served tags with no token or credentials at all. */
-  readonly anonymousWithoutToken?: boolean;
+  readonly anonymousWithoutToken?: boolean | undefined;
 }
 
 /** The saved form of a probe's findings. */

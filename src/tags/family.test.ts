@@ -14,7 +14,7 @@
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { UsageError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { familyVariant } from "./family.js";
 import { type LatestOptions, explainLatest, latestTag, newerTags } from "./latest.js";
 
@@ -22,7 +22,7 @@ import { type LatestOptions, explainLatest, latestTag, newerTags } from "./lates
 export interface FamilyCase {
   readonly current: string | undefined;
   readonly options?: LatestOptions;
-  readonly pick: string | undefined | UsageError;
+  readonly pick: string | undefined | InvalidArgumentError;
   readonly rule: string;
 }
 
@@ -32,7 +32,7 @@ export interface FamilyCorpus {
   readonly cases: readonly FamilyCase[];
 }
 
-const notAVersion = new UsageError("not a version");
+const notAVersion = new InvalidArgumentError("not a version");
 
 export const FAMILY_CORPUS: readonly FamilyCorpus[] = [
   {
@@ -85,7 +85,7 @@ export const FAMILY_CORPUS: readonly FamilyCorpus[] = [
       { current: "15.6-alpine3.19", pick: "16.2-alpine3.19", rule: "same variant alpine3.19, 2 numbers" },
       { current: "16", pick: "16", rule: "1 number: 17beta1 is a prerelease, so TAG itself" },
       { current: "16", options: { includePrerelease: true }, pick: "17beta1", rule: "--include-prerelease admits 17beta1" },
-      { current: "15.6-bookworm", options: { filter: { variant: "alpine" } }, pick: new UsageError("contradicts"), rule: "--variant other than TAG's: usage error" },
+      { current: "15.6-bookworm", options: { filter: { variant: "alpine" } }, pick: new InvalidArgumentError("contradicts"), rule: "--variant other than TAG's: usage error" },
     ],
   },
   {
@@ -168,11 +168,11 @@ describe("latestTag on real repositories' tag sets", () => {
   for (const corpus of FAMILY_CORPUS) {
     describe(corpus.image, () => {
       for (const { current, options, pick, rule } of corpus.cases) {
-        const name = `${current ?? "(no tag)"} → ${pick instanceof UsageError ? "usage error" : (pick ?? "nothing")}: ${rule}`;
+        const name = `${current ?? "(no tag)"} → ${pick instanceof InvalidArgumentError ? "usage error" : (pick ?? "nothing")}: ${rule}`;
         test(name, () => {
           const run = () => latestTag(corpus.tags, { ...options, current });
-          if (pick instanceof UsageError) {
-            assert.throws(run, (e: unknown) => e instanceof UsageError && e.message.includes(pick.message) && !e.message.includes("\n"));
+          if (pick instanceof InvalidArgumentError) {
+            assert.throws(run, (e: unknown) => e instanceof InvalidArgumentError && e.message.includes(pick.message) && !e.message.includes("\n"));
             return;
           }
           assert.equal(run(), pick);
@@ -203,7 +203,7 @@ describe("newerTags", () => {
     assert.deepEqual(newerTags(["v1.2.3", "1.2.3", "1.2.4"], { current: "1.2.3" }), ["1.2.4"]);
     assert.equal(latestTag(["v1.2.3", "1.2.3"], { current: "1.2.3" }), "1.2.3");
   });
-  test("needs a current tag", () => assert.throws(() => newerTags(node, {}), UsageError));
+  test("needs a current tag", () => assert.throws(() => newerTags(node, {}), InvalidArgumentError));
 });
 
 describe("explainLatest: the first rule a tag fails", () => {
@@ -257,7 +257,7 @@ describe("the family's variant", () => {
 });
 
 describe("usage errors (one line each)", () => {
-  const oneLine = (pattern: RegExp) => (e: unknown) => e instanceof UsageError && pattern.test(e.message) && !e.message.includes("\n");
+  const oneLine = (pattern: RegExp) => (e: unknown) => e instanceof InvalidArgumentError && pattern.test(e.message) && !e.message.includes("\n");
   test("a commit hash", () => assert.throws(() => latestTag(["1.0"], { current: "8f2ef3e" }), oneLine(/^tag "8f2ef3e" is not a version, so it has no family/)));
   test("a TAG that is not a version of the scheme given", () => assert.throws(() => latestTag(["1.0"], { current: "2024.3.1", scheme: "semver" }), oneLine(/is not a semver version/)));
   test("anyVariant with a current tag", () => assert.throws(() => latestTag(["1.0"], { current: "1.0", anyVariant: true }), oneLine(/any variant contradicts/)));

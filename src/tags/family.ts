@@ -16,7 +16,7 @@
  * linuxserver users to write a regex versioning for exactly this).
  */
 
-import { UsageError, truncate } from "../errors.js";
+import { InvalidArgumentError, truncate } from "../errors.js";
 import { compareVersions } from "./compare.js";
 import { type FilterParts, type TagFilter, compileFilterParts, isDigestTag } from "./filter.js";
 import { compileVersionRange } from "./range.js";
@@ -42,7 +42,7 @@ export interface LatestOptions extends VersionReading {
   readonly filter?: TagFilter | undefined;
   /**
    * The tag in use now (`20.11.1-alpine3.19`): only its family qualifies,
-   * and only at or above it. It must be a version (else UsageError): under
+   * and only at or above it. It must be a version (else InvalidArgumentError): under
    * `scheme` when one is given; otherwise any version, and tags qualify
    * only with a MAJOR below 1000 when its MAJOR is (years and build numbers
    * are other lines).
@@ -120,7 +120,7 @@ export function familyVariant(variant: string): string {
 
 /**
  * Compiles the options into a judge. Validates everything up front.
- * @throws UsageError for an invalid filter, scheme or regex, a `current`
+ * @throws InvalidArgumentError for an invalid filter, scheme or regex, a `current`
  *   that is not a version, or contradicting options.
  */
 export function compileJudge(options: LatestOptions): Judge {
@@ -135,15 +135,15 @@ export function compileJudge(options: LatestOptions): Judge {
   const exclude = textCondition({ exclude: filter.exclude }, reading);
   const inRange = filter.versionRange === undefined ? undefined : compileVersionRange(filter.versionRange);
   if (options.anyVariant === true && (current !== undefined || filter.variant !== undefined)) {
-    throw new UsageError(`any variant contradicts ${current !== undefined ? `the current tag's family` : `variant ${JSON.stringify(filter.variant)}`}: give one of them`);
+    throw new InvalidArgumentError(`any variant contradicts ${current !== undefined ? `the current tag's family` : `variant ${JSON.stringify(filter.variant)}`}: give one of them`);
   }
 
   let currentVersion: ParsedVersion | undefined;
   if (current !== undefined) {
     currentVersion = typeof current === "string" ? read(current) : undefined;
-    if (currentVersion === undefined) throw new UsageError(notAVersionMessage(current, reading, explicitScheme !== undefined));
+    if (currentVersion === undefined) throw new InvalidArgumentError(notAVersionMessage(current, reading, explicitScheme !== undefined));
     if (filter.variant !== undefined && filter.variant !== currentVersion.variant) {
-      throw new UsageError(
+      throw new InvalidArgumentError(
         `variant ${JSON.stringify(truncate(filter.variant, 60))} contradicts tag ${JSON.stringify(truncate(current, 60))}, whose family is variant ${JSON.stringify(currentVersion.variant)}: drop one of them`,
       );
     }

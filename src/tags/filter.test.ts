@@ -1,7 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { UsageError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { type TagFilter, applyFilter, compileFilter, isDigestTag } from "./filter.js";
 import { MAX_PATTERN_LENGTH } from "./pattern.js";
 import { MAX_RANGE_LENGTH } from "./range.js";
@@ -12,13 +12,13 @@ function keeps(tags: readonly string[], filter: TagFilter, expected: readonly st
   assert.deepEqual(applyFilter(tags, filter), expected);
 }
 
-/** compileFilter must throw a UsageError whose one-line message matches. */
+/** compileFilter must throw a InvalidArgumentError whose one-line message matches. */
 function rejects(filter: TagFilter, message: RegExp): void {
   assert.throws(
     () => compileFilter(filter),
     (e: unknown) => {
-      assert.ok(e instanceof UsageError, `expected a UsageError, got ${String(e)}`);
-      assert.equal(e.code, "ERR_USAGE");
+      assert.ok(e instanceof InvalidArgumentError, `expected a InvalidArgumentError, got ${String(e)}`);
+      assert.equal(e.code, "ERR_INVALID_ARGUMENT");
       assert.match(e.message, message);
       assert.ok(!e.message.includes("\n"), "one line");
       return true;
@@ -127,6 +127,6 @@ describe("compileFilter: usage errors, one line each", () => {
   test("fractional limit", () => rejects({ limit: 1.5 }, /^invalid limit 1.5/));
   test("NaN limit", () => rejects({ limit: Number.NaN }, /^invalid limit NaN/));
   test("unknown scheme", () =>
-    assert.throws(() => compileFilter({ noPrerelease: true }, { scheme: "date" as "any" }), (e: unknown) => e instanceof UsageError && /^unknown version scheme "date"/.test(e.message)));
+    assert.throws(() => compileFilter({ noPrerelease: true }, { scheme: "date" as "any" }), (e: unknown) => e instanceof InvalidArgumentError && /^unknown version scheme "date"/.test(e.message)));
   test("the version regex of the reading is validated", () => assert.throws(() => compileFilter({ variant: "x" }, { versionRegex: "v" }), /has no capturing group/));
 });

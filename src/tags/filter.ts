@@ -4,7 +4,7 @@
  * pattern and the range) into a predicate that never throws.
  */
 
-import { UsageError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { compileTagPattern } from "./pattern.js";
 import { compileVersionRange } from "./range.js";
 import { type VersionReading, compileVersionReader } from "./reader.js";
@@ -79,7 +79,7 @@ export function isDigestTag(tag: string): boolean {
  *
  * @param reading how tags are read as versions for `versionRange`,
  *   `variant` and `noPrerelease`; default: scheme "any".
- * @throws UsageError, one line saying what is wrong, for an invalid regex,
+ * @throws InvalidArgumentError, one line saying what is wrong, for an invalid regex,
  *   range, scheme or limit.
  * @example
  * const keep = compileFilter({ versionRange: ">=3.18 <4", variant: "alpine" });
@@ -105,7 +105,7 @@ export interface FilterParts {
 export function compileFilterParts(filter: TagFilter, reading: VersionReading): FilterParts {
   const { limit } = filter;
   if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
-    throw new UsageError(`invalid limit ${String(limit)}: give a whole number, 0 or more`);
+    throw new InvalidArgumentError(`invalid limit ${String(limit)}: give a whole number, 0 or more`);
   }
   const includes = (filter.include ?? []).map((source) => compileTagPattern(source, "include"));
   const excludes = (filter.exclude ?? []).map((source) => compileTagPattern(source, "exclude"));
@@ -133,7 +133,7 @@ export function compileFilterParts(filter: TagFilter, reading: VersionReading): 
  * Keeps the tags that pass the filter, in their order, then the first
  * `limit` of them. To keep the highest N, sort first.
  *
- * @throws UsageError as {@link compileFilter}.
+ * @throws InvalidArgumentError as {@link compileFilter}.
  * @example
  * applyFilter(sortTags(tags, "version", { reverse: true }), { omitDigestTags: true, limit: 5 }); // the 5 highest
  */

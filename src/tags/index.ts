@@ -3,7 +3,7 @@
  * the latest. This folder is pure: it does no I/O, imports only
  * `../errors.js` and the `semver` package (for range syntax), and never
  * throws on any tag text; only invalid options (a bad regex, range, scheme,
- * order or limit) throw, as a one-line `UsageError` from `../errors.ts`.
+ * order or limit) throw, as a one-line `InvalidArgumentError` from `../errors.ts`.
  *
  * The decisions, each documented where it is made:
  * - A `-` suffix is a prerelease when made of known prerelease words and

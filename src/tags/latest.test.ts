@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { UsageError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { latestTag } from "./latest.js";
 
 describe("latestTag", () => {
@@ -29,8 +29,8 @@ describe("latestTag", () => {
 
 describe("latestTag: usage errors", () => {
   test("a regex without a capturing group", () =>
-    assert.throws(() => latestTag(["a"], { versionRegex: "v.*" }), (e: unknown) => e instanceof UsageError && /^version regex "v\.\*" has no capturing group/.test(e.message)));
-  test("an invalid version regex", () => assert.throws(() => latestTag(["a"], { versionRegex: "(" }), /^UsageError: invalid version regex "\(": /));
-  test("an unknown scheme", () => assert.throws(() => latestTag(["a"], { scheme: "date" as "semver" }), UsageError));
-  test("an invalid filter", () => assert.throws(() => latestTag(["a"], { filter: { versionRange: "not-a-range" } }), UsageError));
+    assert.throws(() => latestTag(["a"], { versionRegex: "v.*" }), (e: unknown) => e instanceof InvalidArgumentError && /^version regex "v\.\*" has no capturing group/.test(e.message)));
+  test("an invalid version regex", () => assert.throws(() => latestTag(["a"], { versionRegex: "(" }), /^InvalidArgumentError: invalid version regex "\(": /));
+  test("an unknown scheme", () => assert.throws(() => latestTag(["a"], { scheme: "date" as "semver" }), InvalidArgumentError));
+  test("an invalid filter", () => assert.throws(() => latestTag(["a"], { filter: { versionRange: "not-a-range" } }), InvalidArgumentError));
 });

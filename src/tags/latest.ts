@@ -8,7 +8,7 @@
  * see {@link VersionScheme}.
  */
 
-import { UsageError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { comparePrerelease, compareRelease, releaseKey } from "./compare.js";
 import { type Judge, type LatestOptions, type TagReason, compileJudge } from "./family.js";
 import { type KeyedTag, compareByVersion } from "./sort.js";
@@ -27,7 +27,7 @@ export type { LatestOptions } from "./family.js";
  * bare tag above its variants, more precise above less (`16.2.0` over
  * `16.2`), then by tag text. Linear in the number of tags.
  *
- * @throws UsageError for an invalid filter, scheme or version regex, or a
+ * @throws InvalidArgumentError for an invalid filter, scheme or version regex, or a
  *   `current` that is not a version.
  * @example
  * latestTag(["1359", "2021.11.28", "v1.2.3", "v1.2.4-rc.1", "1.2.5-alpine", "latest"]); // "v1.2.3"
@@ -53,13 +53,13 @@ export function latestTag(tags: readonly string[], options: LatestOptions = {}):
  * would offer. The same rules as {@link latestTag} with `current`, less the
  * current tag and its equals (`v20.11.1` beside `20.11.1`).
  *
- * @throws UsageError as {@link latestTag}, and when `current` is missing.
+ * @throws InvalidArgumentError as {@link latestTag}, and when `current` is missing.
  * @example
  * newerTags(["20.11.1", "20.12.0", "22.1.0", "22.1.0-alpine", "23.0.0-rc.1", "22.1"], { current: "20.11.1" }); // ["20.12.0", "22.1.0"]
  */
 export function newerTags(tags: readonly string[], options: LatestOptions): string[] {
   const compiled = compileJudge(options);
-  if (compiled.current === undefined) throw new UsageError("newer tags need the current tag: give REF:TAG");
+  if (compiled.current === undefined) throw new InvalidArgumentError("newer tags need the current tag: give REF:TAG");
   const current = compiled.current;
   const newer: KeyedTag[] = [];
   for (const tag of tags) {
@@ -95,7 +95,7 @@ export interface TagDecision {
  * precision, a prerelease, outside the range, filtered by include/exclude,
  * lower than the current tag). Linear in the number of tags.
  *
- * @throws UsageError as {@link latestTag}.
+ * @throws InvalidArgumentError as {@link latestTag}.
  * @example
  * explainLatest(["22.1.0", "20.11.1-alpine"], {}).tags;
  * // [{ tag: "22.1.0", reason: "picked", detail: "the highest that qualifies" },

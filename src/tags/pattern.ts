@@ -19,7 +19,7 @@
  * trusted; a library user must not pass patterns from untrusted sources.
  */
 
-import { UsageError, truncate } from "../errors.js";
+import { InvalidArgumentError, truncate } from "../errors.js";
 import { MAX_TAG_LENGTH } from "./scan.js";
 
 /** Longest user regex accepted, in UTF-16 code units. */
@@ -30,7 +30,7 @@ export const MAX_PATTERN_LENGTH = 1024;
  *
  * @param role what the pattern is for, named in error messages (`"include"`).
  * @returns a predicate; false for tags longer than {@link MAX_TAG_LENGTH}.
- * @throws UsageError when the pattern is too long or not a valid regex.
+ * @throws InvalidArgumentError when the pattern is too long or not a valid regex.
  * @example
  * const isAlpine = compileTagPattern(".*-alpine", "include");
  * isAlpine("3.19-alpine"); // true
@@ -47,7 +47,7 @@ export function compileTagPattern(source: string, role: string): (tag: string) =
  *
  * @returns a function giving the captured text, or undefined when the tag
  *   does not match, the group did not take part, or it captured nothing.
- * @throws UsageError when the pattern is too long, invalid or has no capturing group.
+ * @throws InvalidArgumentError when the pattern is too long, invalid or has no capturing group.
  * @example
  * compileVersionPattern("amd64-version-(.+)")("amd64-version-1.8.1"); // "1.8.1"
  */
@@ -57,7 +57,7 @@ export function compileVersionPattern(source: string): (tag: string) => string |
   // Counts the groups: the empty alternative always matches, with every group undefined.
   const groups = new RegExp(`${source}|`).exec("")!.length - 1;
   if (groups === 0) {
-    throw new UsageError(`${role} regex ${quote(source)} has no capturing group: put the version part in ( ), e.g. "amd64-version-(.+)"`);
+    throw new InvalidArgumentError(`${role} regex ${quote(source)} has no capturing group: put the version part in ( ), e.g. "amd64-version-(.+)"`);
   }
   return (tag) => {
     if (tag.length > MAX_TAG_LENGTH) return undefined;
@@ -69,15 +69,15 @@ export function compileVersionPattern(source: string): (tag: string) => string |
 }
 
 function compileAnchored(source: string, role: string): RegExp {
-  if (typeof source !== "string") throw new UsageError(`${role} regex must be a string`);
+  if (typeof source !== "string") throw new InvalidArgumentError(`${role} regex must be a string`);
   if (source.length > MAX_PATTERN_LENGTH) {
-    throw new UsageError(`${role} regex is ${source.length} characters long; the limit is ${MAX_PATTERN_LENGTH}`);
+    throw new InvalidArgumentError(`${role} regex is ${source.length} characters long; the limit is ${MAX_PATTERN_LENGTH}`);
   }
   try {
     new RegExp(source);
     return new RegExp(`^(?:${source})$`);
   } catch (error) {
-    throw new UsageError(`invalid ${role} regex ${quote(source)}: ${reason(error, source)}`);
+    throw new InvalidArgumentError(`invalid ${role} regex ${quote(source)}: ${reason(error, source)}`);
   }
 }
 

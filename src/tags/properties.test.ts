@@ -3,7 +3,7 @@
  * permutation, deterministic, idempotent and exactly reversible; the version
  * order is a total order; parsing round-trips generated versions; `latest`
  * is the top of the version order; nothing throws on arbitrary tag text,
- * and invalid options throw only a UsageError.
+ * and invalid options throw only a InvalidArgumentError.
  */
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
@@ -289,7 +289,7 @@ describe("latestTag: properties", () => {
   });
 });
 
-describe("nothing throws on tag text; bad options throw only UsageError", () => {
+describe("nothing throws on tag text; bad options throw only InvalidArgumentError", () => {
   const everyFilter: TagFilter = {
     include: [".*", "v?\\d+.*"],
     exclude: [".*-rc.*"],
@@ -311,12 +311,12 @@ describe("nothing throws on tag text; bad options throw only UsageError", () => 
       { numRuns: RUNS },
     );
   });
-  /** Calls `fn`; an exception must be a UsageError. */
+  /** Calls `fn`; an exception must be a InvalidArgumentError. */
   function returnsOrThrowsUsage(fn: () => unknown): void {
     try {
       fn();
     } catch (e) {
-      assert.ok(isRegtagsError(e) && e.code === "ERR_USAGE", `threw something else: ${String(e)}`);
+      assert.ok(isRegtagsError(e) && e.code === "ERR_INVALID_ARGUMENT", `threw something else: ${String(e)}`);
     }
   }
   const patternChar = fc.constantFrom(..."ab01.*+?()[]{}|^$\\-<>=~ xX,".split(""));

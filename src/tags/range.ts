@@ -16,7 +16,7 @@
 
 import Range from "semver/classes/range.js";
 import type Comparator from "semver/classes/comparator.js";
-import { UsageError, truncate } from "../errors.js";
+import { InvalidArgumentError, truncate } from "../errors.js";
 import { comparePrerelease, compareRelease } from "./compare.js";
 import { splitPrerelease } from "./scan.js";
 import type { ParsedVersion } from "./version.js";
@@ -27,23 +27,23 @@ export const MAX_RANGE_LENGTH = 1024;
 /**
  * Compiles an npm-style range into a predicate on versions.
  *
- * @throws UsageError when the range is too long or not a valid range.
+ * @throws InvalidArgumentError when the range is too long or not a valid range.
  * @example
  * const inRange = compileVersionRange(">=3.18 <4");
  * inRange(parseVersion("3.19-alpine")!); // true: 3.19 reads as 3.19.0
  * inRange(parseVersion("4.0.0-rc.1")!);  // false
  */
 export function compileVersionRange(range: string): (version: ParsedVersion) => boolean {
-  if (typeof range !== "string") throw new UsageError("version range must be a string");
+  if (typeof range !== "string") throw new InvalidArgumentError("version range must be a string");
   if (range.length > MAX_RANGE_LENGTH) {
-    throw new UsageError(`version range is ${range.length} characters long; the limit is ${MAX_RANGE_LENGTH}`);
+    throw new InvalidArgumentError(`version range is ${range.length} characters long; the limit is ${MAX_RANGE_LENGTH}`);
   }
   let parsed: Range;
   try {
     parsed = new Range(range, { includePrerelease: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`invalid version range ${JSON.stringify(truncate(range, 100))}: ${truncate(reason.replace(/\s+/g, " "), 200)}`);
+    throw new InvalidArgumentError(`invalid version range ${JSON.stringify(truncate(range, 100))}: ${truncate(reason.replace(/\s+/g, " "), 200)}`);
   }
   const sets = parsed.set.map((comparators) => comparators.map(toBound));
   return (version) => sets.some((bounds) => bounds.every((bound) => bound(version)));
@@ -57,7 +57,7 @@ function toBound(comparator: Comparator): (version: ParsedVersion) => boolean {
   const release = [major, minor, patch];
   // Re-read npm's identifiers with our rules, so `rc1` in a range means ["rc", 1] as in a tag.
   const pre = prerelease.length === 0 ? [] : splitPrerelease(prerelease.join("."));
-  if (pre === undefined) throw new UsageError(`version range bound ${comparator.value} has a prerelease number longer than 15 digits`);
+  if (pre === undefined) throw new InvalidArgumentError(`version range bound ${comparator.value} has a prerelease number longer than 15 digits`);
   const operator = comparator.operator;
   return (version) => {
     const order = compareRelease(version.release, release) || comparePrerelease(version.prerelease, pre);

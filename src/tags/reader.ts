@@ -3,7 +3,7 @@
  * and optionally a regex whose capture holds the version.
  */
 
-import { UsageError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { compileVersionPattern } from "./pattern.js";
 import { type ParsedVersion, type VersionScheme, parseVersion } from "./version.js";
 
@@ -30,7 +30,7 @@ export interface VersionReading {
  * Compiles a {@link VersionReading} into a function from tag to version.
  * The function never throws.
  *
- * @throws UsageError for an unknown scheme or an invalid version regex.
+ * @throws InvalidArgumentError for an unknown scheme or an invalid version regex.
  * @example
  * const read = compileVersionReader({ versionRegex: "(.+)-ls\\d+" });
  * read("1.9.5-ls73")?.release; // [1, 9, 5]
@@ -38,7 +38,7 @@ export interface VersionReading {
 export function compileVersionReader(reading: VersionReading = {}): (tag: string) => ParsedVersion | undefined {
   const scheme = reading.scheme ?? "any";
   if (!VERSION_SCHEMES.includes(scheme)) {
-    throw new UsageError(`unknown version scheme ${JSON.stringify(String(scheme))}: use ${VERSION_SCHEMES.join(", ")}`);
+    throw new InvalidArgumentError(`unknown version scheme ${JSON.stringify(String(scheme))}: use ${VERSION_SCHEMES.join(", ")}`);
   }
   if (reading.versionRegex === undefined) return (tag) => parseVersion(tag, scheme);
   const capture = compileVersionPattern(reading.versionRegex);

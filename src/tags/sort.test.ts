@@ -1,7 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { UsageError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { latestTag } from "./latest.js";
 import { type SortOrder, sortTags } from "./sort.js";
 
@@ -66,9 +66,9 @@ describe("sortTags: date", () => {
 
 describe("sortTags: usage errors", () => {
   test("unknown order", () =>
-    assert.throws(() => sortTags(["a"], "semver" as SortOrder), (e: unknown) => e instanceof UsageError && /^unknown sort order "semver": use none, lexical, version, date$/.test(e.message)));
-  test("unknown scheme", () => assert.throws(() => sortTags(["a"], "version", { scheme: "x" as "any" }), UsageError));
-  test("invalid version regex", () => assert.throws(() => sortTags(["a"], "version", { versionRegex: "(" }), UsageError));
+    assert.throws(() => sortTags(["a"], "semver" as SortOrder), (e: unknown) => e instanceof InvalidArgumentError && /^unknown sort order "semver": use none, lexical, version, date$/.test(e.message)));
+  test("unknown scheme", () => assert.throws(() => sortTags(["a"], "version", { scheme: "x" as "any" }), InvalidArgumentError));
+  test("invalid version regex", () => assert.throws(() => sortTags(["a"], "version", { versionRegex: "(" }), InvalidArgumentError));
   test("a version regex is not compiled for orders that do not read versions", () => assert.deepEqual(sortTags(["b", "a"], "lexical", { versionRegex: "(" }), ["a", "b"]));
 });
 

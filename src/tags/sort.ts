@@ -8,7 +8,7 @@
  * on a cold JIT.
  */
 
-import { UsageError } from "../errors.js";
+import { InvalidArgumentError } from "../errors.js";
 import { compareCodeUnits, compareVersions, releaseKey } from "./compare.js";
 import { type VersionReading, compileVersionReader } from "./reader.js";
 import type { ParsedVersion } from "./version.js";
@@ -51,14 +51,14 @@ export interface SortOptions extends VersionReading {
  * @param options - `reverse`, `dates`, and how tags are read as versions
  *   (`scheme`, default "any": every version-shaped tag; `versionRegex`);
  *   tags that do not qualify sort as non-versions.
- * @throws UsageError for an unknown order or scheme, or an invalid version regex.
+ * @throws InvalidArgumentError for an unknown order or scheme, or an invalid version regex.
  * @example
  * sortTags(["1.0.0-14", "latest", "1.0.0-9", "v1.2.3", "1.0.0"], "version");
  * // ["latest", "1.0.0-9", "1.0.0-14", "1.0.0", "v1.2.3"]
  */
 export function sortTags(tags: readonly string[], order: SortOrder, options: SortOptions = {}): string[] {
   if (!SORT_ORDERS.includes(order)) {
-    throw new UsageError(`unknown sort order ${JSON.stringify(String(order))}: use ${SORT_ORDERS.join(", ")}`);
+    throw new InvalidArgumentError(`unknown sort order ${JSON.stringify(String(order))}: use ${SORT_ORDERS.join(", ")}`);
   }
   let sorted: string[];
   if (order === "none") {

@@ -96,9 +96,9 @@ export interface RateLimitOptions {
    * Start spacing requests when at most this many remain of a quota that our
    * requests are seen to consume. @default 10% of the limit, at least 5
    */
-  reserve?: number;
+  reserve?: number | undefined;
   /** false: only report the headers, never slow down. @default true */
-  pace?: boolean;
+  pace?: boolean | undefined;
 }
 
 export interface RateLimitDeps {
@@ -151,7 +151,7 @@ export function withRateLimit(next: Transport, options: RateLimitOptions, deps: 
       const resetAt = now + untilReset;
       const left = `${info.remaining}${info.limit !== undefined ? ` of ${info.limit}` : ""} requests left`;
       throw new RateLimitError(
-        `${req.method} ${redactUrl(req.url)}: not sent: ${req.url.host} has ${left} until its quota resets in ${formatSeconds(untilReset / 1000)}, and staying under it means waiting ${formatSeconds(wait / 1000)} first, longer than the ${formatSeconds(deps.maxWaitMs / 1000)} cap on a wait (--retry-max-wait); retry after ${new Date(resetAt).toISOString()}`,
+        `${req.method} ${redactUrl(req.url)}: not sent: ${req.url.host} has ${left} until its quota resets in ${formatSeconds(untilReset / 1000)}, and staying under it means waiting ${formatSeconds(wait / 1000)} first, longer than the ${formatSeconds(deps.maxWaitMs / 1000)} cap on a wait (the retry.maxDelayMs option); retry after ${new Date(resetAt).toISOString()}`,
         resetAt,
       );
     }

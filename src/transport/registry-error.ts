@@ -72,7 +72,7 @@ export async function errorFromResponse(
   if (status === 401 || status === 403) {
     const message =
       status === 401
-        ? `${context.subject}: authentication required or repository does not exist${tail}; if it is private, log in (docker login) or pass --creds USER:PASS`
+        ? `${context.subject}: authentication required or repository does not exist${tail}; if it is private, log in (docker login) or pass the credentials option`
         : `${context.subject}: access denied${tail}; check that your credentials may pull this repository`;
     return new AuthError(message, { status });
   }
@@ -112,6 +112,6 @@ export function explainRateLimit(res: TransportResponse, errors: readonly { code
   if (retryAfter !== undefined) reset = `; the registry says retry after ${escapeServerText(retryAfter, 64)}`;
   else if (quota?.resetAt !== undefined) reset = `; it resets in ${formatSeconds(Math.max(0, (quota.resetAt - nowMs) / 1000))} (${new Date(quota.resetAt).toISOString()})`;
   else if (quota?.windowSeconds !== undefined) reset = `; the quota is counted over ${formatSeconds(quota.windowSeconds)}`;
-  const advice = pullLimit ? "; log in (docker login, or --creds) for a higher limit" : "";
+  const advice = pullLimit ? "; log in (docker login, or the credentials option) for a higher limit" : "";
   return `${which}${tail}${counts}${reset}${advice}`;
 }

@@ -87,7 +87,7 @@ test("retry: a Retry-After past the cap is not shortened: the 429 comes back at 
   assert.equal((await send(GET())).status, 429);
   assert.equal(calls, 1);
   assert.deepEqual(waits, []);
-  assert.deepEqual(events, [{ type: "warning", message: "r.example: status 429; the registry asks to wait 600 s, longer than the 60 s cap on a wait (--retry-max-wait): not retrying" }]);
+  assert.deepEqual(events, [{ type: "warning", message: "r.example: status 429; the registry asks to wait 600 s, longer than the 60 s cap on a wait (the retry.maxDelayMs option): not retrying" }]);
 });
 
 test("retry: a 429 without Retry-After waits for an exhausted quota's reset (x-ratelimit-reset, epoch seconds)", async () => {

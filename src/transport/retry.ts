@@ -20,14 +20,14 @@ import type { Transport, TransportResponse } from "./types.js";
 
 export interface RetryOptions {
   /** Attempts in all, the first included. @default 4 */
-  attempts?: number;
+  attempts?: number | undefined;
   /** First backoff step in ms; doubles each attempt. @default 500 */
-  baseDelayMs?: number;
+  baseDelayMs?: number | undefined;
   /**
    * Cap on any single wait. A longer Retry-After (or rate-limit reset) is not
    * waited for: the request fails at once saying when to retry. @default 60000
    */
-  maxDelayMs?: number;
+  maxDelayMs?: number | undefined;
 }
 
 export interface RetryDeps {
@@ -85,7 +85,7 @@ export function withRetry(next: Transport, options: RetryOptions, deps: RetryDep
         // Waiting less than asked only earns another refusal: hand the answer back now.
         deps.onTrace?.({
           type: "warning",
-          message: `${req.url.host}: status ${response?.status}; the registry asks to wait ${Math.ceil(told / 1000)} s, longer than the ${Math.round(cap / 1000)} s cap on a wait (--retry-max-wait): not retrying`,
+          message: `${req.url.host}: status ${response?.status}; the registry asks to wait ${Math.ceil(told / 1000)} s, longer than the ${Math.round(cap / 1000)} s cap on a wait (the retry.maxDelayMs option): not retrying`,
         });
         return response as TransportResponse;
       }

@@ -80,7 +80,7 @@ export function createRouteSelector(options: RouteOptions): RouteSelector {
         trace?.(
           options.tlsVerify
             ? `trust: ${host}: Node's default roots (nothing else configured for it; the OS store is added if they do not verify it)`
-            : `trust: ${host}: certificate verification off (--tls-verify=false)`,
+            : `trust: ${host}: certificate verification off (the tlsVerify option set to false)`,
         );
       }
     }

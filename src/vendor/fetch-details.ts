@@ -9,7 +9,7 @@
  * budget as a tags listing (listing/budget.ts), and names that are not tags
  * are dropped with one warning.
  */
-import { CredentialsError, IncompleteListError, ProtocolError, UsageError, withSubject } from "../errors.js";
+import { CredentialsError, IncompleteListError, ProtocolError, InvalidArgumentError, withSubject } from "../errors.js";
 import { errorFromResponse } from "../transport/registry-error.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
 import type { Transport, TransportRequest } from "../transport/types.js";
@@ -60,7 +60,7 @@ export async function* fetchTagDetails(send: Transport, params: VendorParams): A
       break;
     }
   }
-  if (name === "") throw new UsageError(`${params.subject}: the ${params.api} API wants a NAMESPACE/NAME repository`);
+  if (name === "") throw new InvalidArgumentError(`${params.subject}: the ${params.api} API wants a NAMESPACE/NAME repository`);
 
   const accept = { accept: params.api === "github" ? "application/vnd.github+json" : "application/json" };
   const origin = candidates[0]!.origin;

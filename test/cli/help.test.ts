@@ -18,7 +18,7 @@ import { findCommand, optionsOf, renderCommandHelp } from "../../src/cli/help.js
 import { LS_FLAGS } from "../../src/cli/ls.js";
 import { PROBE_FLAGS } from "../../src/cli/probe.js";
 import { WATCH_FLAGS } from "../../src/cli/watch.js";
-import { PROBE_REQUEST_BUDGET } from "../../src/index.js";
+import { PROBE_REQUEST_BUDGET } from "../../src/probe/plan.js";
 import { fails } from "../helpers/cli-asserts.js";
 import { runCli, type CliResult } from "../helpers/run-cli.js";
 

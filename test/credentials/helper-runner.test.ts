@@ -5,7 +5,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createHelperRunner, explainCredentials, createCredentialResolver, CredentialsError, formatCredentialReport } from "../../src/index.js";
+import { explainCredentials, createCredentialResolver, CredentialsError, formatCredentialReport } from "../../src/index.js";
+import { createHelperRunner } from "../../src/credentials/helper.js";
 import { createSandbox, type Sandbox } from "./sandbox.js";
 
 describe("createHelperRunner with real helper programs", () => {

@@ -57,7 +57,7 @@ describe("where credentials go", () => {
       try {
         await assert.rejects(client.listTags(`${registry.host}/team/app`), (error: unknown) => {
           assert.ok(error instanceof CredentialsError, String(error));
-          assert.equal(error.message, `${registry.host}/team/app: refusing to send credentials to the plain-http token realm http://auth.registry.example/token; use an https realm or pass --allow-insecure-realm`);
+          assert.equal(error.message, `${registry.host}/team/app: refusing to send credentials to the plain-http token realm http://auth.registry.example/token; use an https realm or pass the allowInsecureRealm option`);
           return true;
         });
       } finally {

@@ -14,7 +14,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { BUILTIN_PROFILES, createClient, isRegtagsError, type RegistryProfile, type TraceEvent } from "../../src/index.js";
+import { createClient, isRegtagsError, type RegistryProfile, type TraceEvent } from "../../src/index.js";
+import { BUILTIN_PROFILES } from "../../src/profiles/profiles.js";
 import { startEmulator, type Emulator } from "../../src/emulator/index.js";
 import { runCli } from "../helpers/run-cli.js";
 
@@ -68,7 +69,7 @@ test("library: with docker.io mapped to a mirror, the vendor API host is not con
     assert.match(warning?.message ?? "", /^docker\.io\/library\/ubuntu: details unavailable: .*map 127\.0\.0\.1:\d+ to an endpoint too/);
 
     // --source vendor asks for the vendor API explicitly: an error, still no request.
-    await assert.rejects(client.fetchDetails("ubuntu", { source: "vendor" }), (error: unknown) => isRegtagsError(error) && error.code === "ERR_USAGE" && /--source vendor: docker\.io is mapped/.test(error.message));
+    await assert.rejects(client.fetchDetails("ubuntu", { source: "vendor" }), (error: unknown) => isRegtagsError(error) && error.code === "ERR_INVALID_ARGUMENT" && /^the source option set to vendor: docker\.io is mapped/.test(error.message));
     assert.deepEqual(trapHits, []);
   } finally {
     await client.close();

@@ -109,7 +109,7 @@ test("a refusing vendor API: auto falls back with a warning, --source vendor fai
     hub.resetCounts();
     assert.equal((await client.fetchDetails("ubuntu", { source: "v2" })).source, undefined);
     assert.equal(hub.counts().total, 0);
-    await assert.rejects(client.fetchDetails("registry.example/x/y", { source: "vendor" }), (e: unknown) => isRegtagsError(e) && e.code === "ERR_USAGE");
+    await assert.rejects(client.fetchDetails("registry.example/x/y", { source: "vendor" }), (e: unknown) => isRegtagsError(e) && e.code === "ERR_INVALID_ARGUMENT");
   } finally {
     await client.close();
   }

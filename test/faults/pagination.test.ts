@@ -90,7 +90,7 @@ describe("stops with an error that names the rule", () => {
     registry.resetCounts();
     const error = await withHarness(registry, "r.test", { pageSize: 10, maxPages: 5 }, (h) => rejection(h.client.listTags("r.test/app/x")));
     assert.ok(error instanceof IncompleteListError);
-    assert.equal(error.message, "r.test/app/x: stopped at the page cap of 5 pages with 50 tags listed; raise --max-pages to go on");
+    assert.equal(error.message, "r.test/app/x: stopped at the page cap of 5 pages with 50 tags listed; raise the maxPages option to go on");
     assert.deepEqual(error.partial, TAGS.slice(0, 50));
     assert.equal(tagsRequests(registry).length, 5);
   });
@@ -113,7 +113,7 @@ describe("allowPartial: the pages before the stop, a warning, and onIncomplete",
         assert.match(reasons[0]!.message, why);
         assert.deepEqual(list.tags, reasons[0]!.partial);
         assert.ok(list.tags.length > 0 && list.tags.length < TAGS.length);
-        assert.deepEqual(h.warnings(), [`${reasons[0]!.message}; the output holds only what was listed before that (--allow-partial)`]);
+        assert.deepEqual(h.warnings(), [`${reasons[0]!.message}; the output holds only what was listed before that (the allowPartial option)`]);
       });
     });
   }

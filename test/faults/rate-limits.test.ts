@@ -94,7 +94,7 @@ describe("the final 429 says which limit and when it resets", () => {
     assert.equal(error.code, "ERR_RATE_LIMITED");
     assert.equal(
       error.message,
-      `r.test/app/x: rate limited by ${registry.host}: Docker Hub's pull rate limit (429 TOOMANYREQUESTS: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit); limit 3 per 1 h, 0 remaining, counted for 127.0.0.1; the quota is counted over 1 h; log in (docker login, or --creds) for a higher limit`,
+      `r.test/app/x: rate limited by ${registry.host}: Docker Hub's pull rate limit (429 TOOMANYREQUESTS: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit); limit 3 per 1 h, 0 remaining, counted for 127.0.0.1; the quota is counted over 1 h; log in (docker login, or the credentials option) for a higher limit`,
     );
     assert.deepEqual(statuses(tagsRequests(registry)), [200, 200, 200, 429, 429, 429, 429]);
   });

@@ -125,7 +125,7 @@ describe("waits", () => {
       const error = await rejection(h.client.listTags("r.test/app/x"));
       assert.equal(error.code, "ERR_RATE_LIMITED");
       assert.match(error.message, new RegExp(`^r\\.test/app/x: rate limited by ${escape(registry.host)} \\(429 TOOMANYREQUESTS: too many requests\\); the registry says retry after 3600$`));
-      assert.deepEqual(h.warnings(), [`${registry.host}: status 429; the registry asks to wait 3600 s, longer than the 60 s cap on a wait (--retry-max-wait): not retrying`]);
+      assert.deepEqual(h.warnings(), [`${registry.host}: status 429; the registry asks to wait 3600 s, longer than the 60 s cap on a wait (the retry.maxDelayMs option): not retrying`]);
     });
     assert.ok(Date.now() - started < 2000, "no wait at all");
     assert.deepEqual(statuses(tagsRequests(registry)), [429]);

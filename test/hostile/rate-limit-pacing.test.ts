@@ -70,7 +70,7 @@ describe("pacing with the clock injected", { concurrency: true }, () => {
         assert.equal(error.retryAt, NOW + 69 * DAY_MS);
         assert.equal(
           error.message,
-          `GET ${server.url}/v2/${REPO}/tags/list?n=1&last=p4: not sent: ${server.host} has 1 of 100 requests left until its quota resets in 1656 h, and staying under it means waiting 828 h first, longer than the 60 s cap on a wait (--retry-max-wait); retry after 2027-02-09T00:00:00.000Z`,
+          `GET ${server.url}/v2/${REPO}/tags/list?n=1&last=p4: not sent: ${server.host} has 1 of 100 requests left until its quota resets in 1656 h, and staying under it means waiting 828 h first, longer than the 60 s cap on a wait (the retry.maxDelayMs option); retry after 2027-02-09T00:00:00.000Z`,
         );
         return true;
       });
@@ -87,7 +87,7 @@ describe("pacing with the clock injected", { concurrency: true }, () => {
     try {
       await p.get(server, 1);
       await p.get(server, 2);
-      await assert.rejects(p.get(server, 3), /has 0 of 100 requests left until its quota resets in 1656 h, and staying under it means waiting 1656 h first, longer than the 60 s cap on a wait \(--retry-max-wait\); retry after 2027-02-09T00:00:00\.000Z$/);
+      await assert.rejects(p.get(server, 3), /has 0 of 100 requests left until its quota resets in 1656 h, and staying under it means waiting 1656 h first, longer than the 60 s cap on a wait \(the retry\.maxDelayMs option\); retry after 2027-02-09T00:00:00\.000Z$/);
     } finally {
       await p.close();
     }

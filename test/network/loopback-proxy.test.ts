@@ -90,11 +90,11 @@ test("https through a CONNECT tunnel, the CA from HOST:PORT in a certs.d root", 
   assert.ok(run.trace.some((line) => line.startsWith(`trust: registry.test:${httpsPort}: `) && line.includes(join(root, `registry.test:${httpsPort}`, "ca.crt"))), run.trace.join("\n"));
 });
 
-test("without the CA: a TLS error naming the certs.d path, --cert-dir and SSL_CERT_FILE before --tls-verify=false", async () => {
+test("without the CA: a TLS error naming the certs.d path, the certDir option and SSL_CERT_FILE before tlsVerify: false", async () => {
   const run = await list(`registry.test:${httpsPort}/team/app`, { env: { https_proxy: proxyUrl } });
   assert.equal(run.error?.code, "ERR_TLS");
   const message = run.error!.message;
-  const order = [`/etc/containers/certs.d/registry.test:${httpsPort}/`, "--cert-dir", "SSL_CERT_FILE", "--tls-verify=false"].map((part) => message.indexOf(part));
+  const order = [`/etc/containers/certs.d/registry.test:${httpsPort}/`, "the certDir option", "SSL_CERT_FILE", "the tlsVerify option set to false"].map((part) => message.indexOf(part));
   assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!)), message);
 });
 

@@ -23,7 +23,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createProber, PROBE_REQUEST_BUDGET, type ProbeFindings } from "../../src/index.js";
+import { createProber, type ProbeFindings } from "../../src/index.js";
+import { PROBE_REQUEST_BUDGET } from "../../src/probe/plan.js";
 import type { ProbedAuth, ProbedLink, ProbedPaging, ProbedTags, ProbedCursor, ProbedToken, ProbedCatalog } from "../../src/probe/findings.js";
 import {
   builtinProfiles,

@@ -8,7 +8,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { createProber, PROBE_REQUEST_BUDGET, type ProbeFindings } from "../../src/index.js";
+import { createProber, type ProbeFindings } from "../../src/index.js";
+import { PROBE_REQUEST_BUDGET } from "../../src/probe/plan.js";
 import { HTPASSWD_REALM, startRealRegistry, TOKEN_SERVICE, type RealRegistry } from "../helpers/real-registry.js";
 import { runCli } from "../helpers/run-cli.js";
 

@@ -11,7 +11,9 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient, createProber, hintsFromProfile, readSavedProfile, savedProfileOf, savedProfilePath, writeSavedProfile, type LearnedSurprise } from "../../src/index.js";
+import { createClient, createProber, hintsFromProfile, type LearnedSurprise } from "../../src/index.js";
+import { savedProfileOf } from "../../src/probe/saved-profile.js";
+import { readSavedProfile, savedProfilePath, writeSavedProfile } from "../../src/probe/saved.js";
 import { builtinProfiles, defaultRepositories, startEmulator, type Emulator, type EmulatorProfile } from "../../src/emulator/index.js";
 import { runCli } from "../helpers/run-cli.js";
 
