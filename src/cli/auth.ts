@@ -5,20 +5,13 @@
  * a secret.
  */
 import { parseArgs } from "node:util";
-import {
-  AbortedError,
-  createClient,
-  createCredentialResolver,
-  explainCredentials,
-  explainNetwork,
-  formatCredentialReport,
-  formatNetworkReport,
-  parseReference,
-  UsageError,
-  type CredentialReport,
-  type CredentialResolver,
-  type ExplicitCredential,
-} from "../index.js";
+import type { CredentialResolver } from "../auth/credential.js";
+import { createClient } from "../client.js";
+import { formatCredentialReport, type CredentialReport } from "../credentials/report.js";
+import { createCredentialResolver, explainCredentials, type ExplicitCredential } from "../credentials/resolve.js";
+import { AbortedError, UsageError } from "../errors.js";
+import { explainNetwork, formatNetworkReport } from "../network/explain.js";
+import { parseReference } from "../reference/reference.js";
 import { loadConfig, mergeEndpoints } from "./config.js";
 import { EXIT_CODES } from "./exit-codes.js";
 import { NETWORK_FLAGS, NETWORK_FLAGS_HELP, networkClientOptions } from "./network-flags.js";

@@ -3,7 +3,8 @@
  * how an invalid one is shown. `regtags catalog` leaves invalid names out
  * with one warning; `ls --all` makes each its repository's error.
  */
-import { isRegtagsError, parseReference, type Reference } from "../index.js";
+import { isRegtagsError } from "../errors.js";
+import { parseReference, type Reference } from "../reference/reference.js";
 
 /**
  * The reference of catalog entry `repository`, or undefined when it is not a

@@ -8,7 +8,10 @@
  * nothing the registry sends reaches the terminal raw.
  */
 import { parseArgs } from "node:util";
-import { createClient, escapeJsonText, isRegtagsError, parseRegistryName, RegtagsError, UsageError } from "../index.js";
+import { createClient } from "../client.js";
+import { isRegtagsError, RegtagsError, UsageError } from "../errors.js";
+import { parseRegistryName } from "../reference/reference.js";
+import { escapeJsonText } from "../text/safe-text.js";
 import { quoteServerText } from "../text/safe-text.js";
 import { catalogReference } from "./catalog-names.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags } from "./client-flags.js";

@@ -4,8 +4,10 @@
  * One place, so `ls`, `latest` and later commands agree.
  */
 import { rmSync } from "node:fs";
-import type { ClientOptions, LearnedHints } from "../index.js";
-import { describeHints, hintsFromProfile, readSavedProfileSync, UsageError } from "../index.js";
+import type { ClientOptions, LearnedHints } from "../client.js";
+import { UsageError } from "../errors.js";
+import { describeHints, hintsFromProfile } from "../probe/saved-profile.js";
+import { readSavedProfileSync } from "../probe/saved.js";
 import { CREDENTIAL_FLAGS, createCliResolver, readExplicitCredential, type CredentialFlagValues } from "./auth.js";
 import { loadConfig, mergeEndpoints } from "./config.js";
 import { NETWORK_FLAGS, networkClientOptions, type NetworkFlagValues } from "./network-flags.js";

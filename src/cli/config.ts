@@ -9,7 +9,9 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { describeJsonSyntaxError, readLocalFile, UsageError } from "../index.js";
+import { UsageError } from "../errors.js";
+import { readLocalFile } from "../files/read-local-file.js";
+import { describeJsonSyntaxError } from "../grammar/json-syntax.js";
 
 export interface CliConfig {
   /** Registry name → base URL, as `--endpoint HOST=URL`. */

@@ -6,7 +6,8 @@
  * network beyond 127.0.0.1.
  */
 import { defaultRepositories, startEmulator } from "../emulator/index.js";
-import { createClient, type TraceEvent } from "../index.js";
+import { createClient } from "../client.js";
+import type { TraceEvent } from "../transport/trace.js";
 import { writeOut } from "./output.js";
 
 /** Which registry name each profile plays, and what the demo lists there. */

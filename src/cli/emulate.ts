@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { builtinProfiles, describeProfile, startEmulator } from "../emulator/index.js";
-import { UsageError } from "../index.js";
+import { UsageError } from "../errors.js";
 
 export async function runEmulate(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -2,7 +2,7 @@
  * Exit codes of the regtags CLI, one per error code, so adding an ErrorCode
  * without an exit code fails to compile. Documented in the README and --help.
  */
-import type { ErrorCode } from "../index.js";
+import type { ErrorCode } from "../errors.js";
 
 export const EXIT_OK = 0;
 /** An unexpected error: a bug in regtags. */

@@ -3,7 +3,11 @@
  * was not the latest, highest first, so users see why their tag lost.
  * Lines are `TAG<TAB>REASON<TAB>DETAIL`; `--json` gives one object.
  */
-import { escapeJsonText, explainLatest, sortTags, UsageError, type LatestOptions } from "../index.js";
+import { UsageError } from "../errors.js";
+import type { LatestOptions } from "../tags/family.js";
+import { explainLatest } from "../tags/latest.js";
+import { sortTags } from "../tags/sort.js";
+import { escapeJsonText } from "../text/safe-text.js";
 import { safeField, type OutputFormat } from "./render.js";
 
 /** The explanation as text for stdout; the pick first, then the other tags highest first (tags that are not versions last). */

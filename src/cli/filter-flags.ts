@@ -2,7 +2,10 @@
  * The tag filters `ls`, `latest` and `watch` share: one flag table and one
  * reading of it, so the commands cannot drift apart.
  */
-import { compileFilter, UsageError, VERSION_SCHEMES, type TagFilter, type VersionReading, type VersionScheme } from "../index.js";
+import { UsageError } from "../errors.js";
+import { compileFilter, type TagFilter } from "../tags/filter.js";
+import { VERSION_SCHEMES, type VersionReading } from "../tags/reader.js";
+import type { VersionScheme } from "../tags/version.js";
 
 export const FILTER_FLAGS = {
   include: { type: "string", multiple: true },

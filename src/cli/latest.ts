@@ -4,7 +4,12 @@
  * answer when nothing qualifies. The rules themselves are the library's
  * (src/tags/family.ts).
  */
-import { applyFilter, explainLatest, latestTag, newerTags, NoMatchError, UsageError, type LatestOptions, type Reference, type VersionReading } from "../index.js";
+import { NoMatchError, UsageError } from "../errors.js";
+import type { Reference } from "../reference/reference.js";
+import type { LatestOptions } from "../tags/family.js";
+import { applyFilter } from "../tags/filter.js";
+import { explainLatest, latestTag, newerTags } from "../tags/latest.js";
+import type { VersionReading } from "../tags/reader.js";
 import type { Plan } from "./ls.js";
 
 /** What latest and --newer ask the library: REF's tag is the current version (REF:TAG). */

@@ -9,7 +9,10 @@
  * broke the grammar), not a usage error: the user did not type it.
  */
 import { readFileSync } from "node:fs";
-import { createClient, escapeJsonText, escapeServerText, isRegtagsError, MESSAGE_LIMIT, parseReference, parseRegistryName, ProtocolError, quoteServerText, UsageError, type Reference, type RegtagsClient, type RegtagsError } from "../index.js";
+import { createClient, type RegtagsClient } from "../client.js";
+import { isRegtagsError, ProtocolError, UsageError, type RegtagsError } from "../errors.js";
+import { parseReference, parseRegistryName, type Reference } from "../reference/reference.js";
+import { escapeJsonText, escapeServerText, MESSAGE_LIMIT, quoteServerText } from "../text/safe-text.js";
 import { catalogReference } from "./catalog-names.js";
 import { buildClientOptions, parsePositiveInt, type ClientFlagValues } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";

@@ -7,22 +7,13 @@
  * first. Filters run before digest lookups, so only shown tags cost a HEAD.
  */
 import { parseArgs } from "node:util";
-import {
-  applyFilter,
-  compileFilter,
-  createClient,
-  parseReference,
-  sortTags,
-  UsageError,
-  SORT_ORDERS,
-  type DetailsSource,
-  type Reference,
-  type RegtagsClient,
-  type SortOrder,
-  type TagDetails,
-  type TagFilter,
-  type VersionReading,
-} from "../index.js";
+import { createClient, type DetailsSource, type RegtagsClient } from "../client.js";
+import { UsageError } from "../errors.js";
+import { parseReference, type Reference } from "../reference/reference.js";
+import { applyFilter, compileFilter, type TagFilter } from "../tags/filter.js";
+import type { VersionReading } from "../tags/reader.js";
+import { sortTags, SORT_ORDERS, type SortOrder } from "../tags/sort.js";
+import type { TagDetails } from "../vendor/types.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
 import { FILTER_FLAGS, readFilterFlags } from "./filter-flags.js";
 import { checkFamily, latestOptions, pickLatest, selectNewer } from "./latest.js";

@@ -5,7 +5,9 @@
  * over the environment (HTTPS_PROXY, NO_PROXY, …).
  */
 import { statSync } from "node:fs";
-import { checkProxyUrl, UsageError, type ClientOptions } from "../index.js";
+import type { ClientOptions } from "../client.js";
+import { UsageError } from "../errors.js";
+import { checkProxyUrl } from "../network/explain.js";
 import type { CliConfig } from "./config.js";
 
 export const NETWORK_FLAGS = {

@@ -4,7 +4,8 @@
  * shown even without --debug. Events quote servers (headers, messages): each
  * of their strings is escaped before it is printed.
  */
-import { escapeServerText, mapStrings, MESSAGE_LIMIT, TRACE_TEXT_LIMIT, type TraceEvent, type TraceListener } from "../index.js";
+import { escapeServerText, mapStrings, MESSAGE_LIMIT, TRACE_TEXT_LIMIT } from "../text/safe-text.js";
+import type { TraceEvent, TraceListener } from "../transport/trace.js";
 
 let stdoutClosed = false;
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {

@@ -6,20 +6,14 @@
  * take hints from it.
  */
 import { parseArgs } from "node:util";
-import {
-  escapeJsonText,
-  escapeServerText,
-  MESSAGE_LIMIT,
-  createProber,
-  isRegtagsError,
-  parseReference,
-  PROBE_REQUEST_BUDGET,
-  renderProbeTable,
-  UsageError,
-  writeSavedProfile,
-  type ProbeFailure,
-  type ProbeFindings,
-} from "../index.js";
+import { isRegtagsError, UsageError } from "../errors.js";
+import type { ProbeFailure, ProbeFindings } from "../probe/findings.js";
+import { PROBE_REQUEST_BUDGET } from "../probe/plan.js";
+import { createProber } from "../probe/probe.js";
+import { renderProbeTable } from "../probe/render.js";
+import { writeSavedProfile } from "../probe/saved.js";
+import { parseReference } from "../reference/reference.js";
+import { escapeJsonText, escapeServerText, MESSAGE_LIMIT } from "../text/safe-text.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { writeOut } from "./output.js";

@@ -17,7 +17,8 @@
  * JSON they are `\uXXXX` escapes (the same JSON value); a CSV cell never
  * starts a formula.
  */
-import { escapeJsonText, escapeServerText, UsageError } from "../index.js";
+import { UsageError } from "../errors.js";
+import { escapeJsonText, escapeServerText } from "../text/safe-text.js";
 
 export interface TagRow {
   readonly tag: string;

@@ -9,27 +9,15 @@
  * state; a second one abandons the pass (the state stays as recorded).
  */
 import { parseArgs } from "node:util";
-import {
-  canonicalSelection,
-  createClient,
-  escapeJsonText,
-  escapeServerText,
-  isRegtagsError,
-  jitteredDelay,
-  lockWatchState,
-  MESSAGE_LIMIT,
-  parseDuration,
-  parseReference,
-  readWatchState,
-  runWatchPass,
-  UsageError,
-  writeWatchState,
-  type Reference,
-  type RegtagsClient,
-  type WatchEvent,
-  type WatchSelection,
-  type WatchState,
-} from "../index.js";
+import { createClient, type RegtagsClient } from "../client.js";
+import { isRegtagsError, UsageError } from "../errors.js";
+import { parseReference, type Reference } from "../reference/reference.js";
+import { escapeJsonText, escapeServerText, MESSAGE_LIMIT } from "../text/safe-text.js";
+import { jitteredDelay, parseDuration } from "../watch/duration.js";
+import type { WatchEvent } from "../watch/events.js";
+import { runWatchPass } from "../watch/pass.js";
+import { lockWatchState, readWatchState, writeWatchState } from "../watch/state-file.js";
+import { canonicalSelection, type WatchSelection, type WatchState } from "../watch/state.js";
 import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
 import { FILTER_FLAGS, readFilterFlags } from "./filter-flags.js";
 import { EXIT_CHANGES, EXIT_CODES, EXIT_INTERNAL, EXIT_UNDELIVERED } from "./exit-codes.js";
