@@ -194,7 +194,7 @@ export function evaluateTargets(result: BenchResult): TargetLine[] {
     status: cpu === undefined || cpuToday === undefined ? "not measured" : cpu / cpuToday <= TARGETS.listingCpuVsToday ? "met" : "not met",
     detail:
       cpu === undefined || cpuToday === undefined
-        ? "not run (needs the baseline build and GNU time)"
+        ? "not run (needs the baseline build)"
         : `user + system, medians of ${listing?.regtagsCpuMs.length} alternated runs: ${millis(cpu)} vs ${millis(cpuToday)}: ${(cpu / cpuToday).toFixed(2)}x (wall ${millis(median(listing?.regtagsWallMs ?? []))} vs ${millis(median(listing?.baselineWallMs ?? []))})`,
   });
 
@@ -565,7 +565,7 @@ export function renderMarkdown(result: BenchResult, svgPath: string): string {
     const l = s.listing;
     const today = result.baseline !== undefined ? `today's (${result.baseline.commit})` : "today's";
     out.push(
-      `A 1k-tag listing (${l.description}), CPU = user + system from GNU time (10 ms steps), ${l.regtagsCpuMs.length} runs each, alternated:`,
+      `A 1k-tag listing (${l.description}), CPU = user + system as the process's own \`process.cpuUsage()\` at exit (a \`--require\`d exit handler, the same for both), ${l.regtagsCpuMs.length} runs each, alternated:`,
       "",
       markdownTable(
         ["build", "CPU median", "CPU min", "CPU max", "wall median"],
