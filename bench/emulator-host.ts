@@ -5,7 +5,7 @@
  * byte, exit) of the clients it measures.
  *
  * Messages (request → reply, each with the request's `id`):
- * - `start` {profiles, sizes, seed, latencyMs} → {registries: {profileId: {url, host}}, repositories: {size: name}}
+ * - `start` {profiles, sizes, seed, latencyMs, users?} → {registries: {profileId: {url, host}}, repositories: {size: name}}
  * - `warm` {profile, repository}: lists one tag (with a token when needed) so the
  *   registry has built and sorted its listing before anything is timed; then resets the counts
  * - `reset` {profile}
@@ -20,6 +20,8 @@ export interface HostStartRequest {
   readonly sizes: readonly number[];
   readonly seed: number;
   readonly latencyMs: number;
+  /** Users (name → password) for the profiles that always want credentials (ecr). */
+  readonly users?: Readonly<Record<string, string>>;
 }
 
 export interface HostStats {
@@ -47,13 +49,17 @@ export function repositoryName(size: number): string {
 }
 
 let emulator: Emulator | undefined;
+let basicAuth: string | undefined;
 
 async function warm(profile: string, repository: string): Promise<void> {
   const registry = emulator!.get(profile);
   const url = `${registry.url}/v2/${repository}/tags/list?n=1`;
   let response = await fetch(url);
   await response.arrayBuffer();
-  if (response.status === 401) {
+  if (response.status === 401 && /^basic/i.test(response.headers.get("www-authenticate") ?? "") && basicAuth !== undefined) {
+    response = await fetch(url, { headers: { authorization: basicAuth } });
+    await response.arrayBuffer();
+  } else if (response.status === 401) {
     const challenge = response.headers.get("www-authenticate") ?? "";
     const param = (name: string): string | undefined => new RegExp(`${name}="([^"]*)"`, "i").exec(challenge)?.[1];
     const realm = param("realm");
@@ -75,10 +81,12 @@ async function warm(profile: string, repository: string): Promise<void> {
 async function handle(message: HostMessage): Promise<unknown> {
   switch (message.cmd) {
     case "start": {
-      const { profiles, sizes, seed, latencyMs } = message.start;
+      const { profiles, sizes, seed, latencyMs, users = {} } = message.start;
       const repositories: Record<string, { tags: string[] }> = {};
       for (const size of sizes) repositories[repositoryName(size)] = { tags: generateTags(size, seed) };
-      emulator = await startEmulator({ profiles, repositories, latencyMs });
+      const [user] = Object.entries(users);
+      basicAuth = user === undefined ? undefined : `Basic ${Buffer.from(`${user[0]}:${user[1]}`).toString("base64")}`;
+      emulator = await startEmulator({ profiles, repositories, latencyMs, users });
       const registries: Record<string, { url: string; host: string }> = {};
       for (const [id, registry] of emulator.registries) registries[id] = { url: registry.url, host: registry.host };
       return { registries };

@@ -1,8 +1,9 @@
 /**
  * Running one command as a child process and measuring it: wall time (spawn to
- * exit), the time its first stdout byte arrived, its peak RSS, its exit status
- * and a summary of its output. Peak RSS comes from GNU time (`/usr/bin/time -f
- * %M`, exact: the kernel's ru_maxrss of the child) when it is installed, else
+ * exit), the time its first stdout byte arrived, its peak RSS and CPU time, its
+ * exit status and a summary of its output. Peak RSS and CPU come from GNU time
+ * (`/usr/bin/time -f "%M %U %S"`: the kernel's ru_maxrss, exact, and
+ * ru_utime + ru_stime in 10 ms steps) when it is installed, else RSS
  * from polling `/proc/PID/status` VmHWM every few milliseconds (approximate: a
  * peak in the last few ms before exit can be missed).
  *
@@ -56,6 +57,8 @@ export interface RunResult {
   readonly firstByteAt: number | undefined;
   /** Peak resident set size, KiB; undefined if it could not be read. */
   readonly peakRssKiB: number | undefined;
+  /** CPU time, user + system, ms (GNU time's %U + %S: 10 ms resolution); undefined without GNU time. */
+  readonly cpuMs: number | undefined;
   readonly exitCode: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly timedOut: boolean;
@@ -115,7 +118,7 @@ export async function runMeasured(options: RunOptions): Promise<RunResult> {
   let args = [...options.args];
   if (options.rss === "gnu-time") {
     timeDir = mkdtempSync(join(tmpdir(), "regtags-bench-"));
-    args = ["-f", "%M", "-o", join(timeDir, "rss"), command, ...args];
+    args = ["-f", "%M %U %S", "-o", join(timeDir, "rss"), command, ...args];
     command = GNU_TIME;
   }
 
@@ -183,12 +186,14 @@ export async function runMeasured(options: RunOptions): Promise<RunResult> {
   live.delete(child);
 
   let peakRssKiB: number | undefined = polledHwm;
+  let cpuMs: number | undefined;
   if (timeDir !== undefined) {
     try {
-      // GNU time writes "Command exited with non-zero status N" before the figure.
+      // GNU time writes "Command exited with non-zero status N" before the figures.
       const lines = readFileSync(join(timeDir, "rss"), "utf8").trim().split("\n");
-      const value = Number(lines.at(-1));
-      if (Number.isFinite(value) && value > 0) peakRssKiB = value;
+      const [rss, user, system] = (lines.at(-1) ?? "").split(" ").map(Number);
+      if (Number.isFinite(rss) && (rss as number) > 0) peakRssKiB = rss;
+      if (Number.isFinite(user) && Number.isFinite(system)) cpuMs = ((user as number) + (system as number)) * 1000;
     } catch {
       // killed before GNU time wrote it
     }
@@ -202,6 +207,7 @@ export async function runMeasured(options: RunOptions): Promise<RunResult> {
     startedAt,
     firstByteAt,
     peakRssKiB,
+    cpuMs,
     exitCode,
     signal,
     timedOut,

@@ -2,8 +2,17 @@
  * `npm run bench`: regtags against `skopeo list-tags` on the real CNCF
  * distribution registry (token auth) and on emulated Docker Hub, ghcr, quay
  * (2023, 2024) and distribution 3 with 25 ms per round trip, at 1k, 10k and
- * 100k tags, plus 1M tags; regtags' start-up and its time to the first tag.
+ * 100k tags, plus 1M tags; ghcr, ECR and Hub behaviour under a registry name
+ * regtags has no profile for; regtags' start-up and its time to the first tag.
  * Prints a table and writes BENCHMARKS.md (and BENCHMARKS.svg, the chart).
+ *
+ * Targets relative to "today's" regtags (issue 13: 1M paged wall, a 1k
+ * listing's CPU, requests on an unknown distribution 3.1.0) are measured, not
+ * remembered: the baseline revision (BENCH_BASELINE) is exported with `git
+ * archive` into a temporary directory, built there with its own `npm run
+ * build` (node_modules linked to this checkout's), and run side by side with
+ * this build, alternately, in the same run. Its package.json `bin` says what
+ * to run, as for this build.
  *
  * Installs what it needs from Debian's packages when missing and running as
  * root (skopeo, docker-registry, openssl, GNU time). Each workload runs the two
@@ -20,34 +29,43 @@
  * - BENCH_TIMEOUT_S=300   per run of one tool
  * - BENCH_OUT=FILE        report path (default BENCHMARKS.md in the repository)
  * - BENCH_WATCH=0|1       the regtags watch workload, 100 repositories × 10k tags (default 1; 10 repositories in quick mode)
+ * - BENCH_BASELINE=REV    the git revision "today's" figures come from (default 7918737, the start of issue 13's
+ *                         round); `none` skips it and leaves the relative targets unmeasured
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, platform, arch, totalmem, release } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, platform, arch, totalmem, release, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 import { detectRssMethod, killAllRunning, runMeasured, type RssMethod, type RunResult } from "./measure.js";
 import { renderMarkdown, renderSvg, renderTerminal } from "./report.js";
-import type { BenchConfig, BenchResult, MachineInfo, RequestTally, StartupResult, ToolRun, WorkloadResult } from "./types.js";
+import type { BaselineInfo, BenchConfig, BenchResult, MachineInfo, RequestTally, StartupResult, ToolRun, WorkloadResult } from "./types.js";
 import {
   CHILD_ENV,
-  EMULATOR_PROFILES,
-  MILLION_PROFILES,
+  ECR_USER,
+  MILLION_ONE_RESPONSE,
+  MILLION_PAGED,
   REGTAGS_CLI,
+  REPO_ROOT,
   TAG_SEED,
+  UNKNOWN_REGISTRY,
+  UNKNOWN_REGISTRY_CASES,
   countRegtagsTrace,
   countSkopeoTrace,
+  emulatorProfilesFor,
   emulatorWorkloads,
+  regtagsCliOf,
   sizeLabel,
   startEmulatorHost,
   startRealEnvironment,
+  unknownRegistryWorkloads,
   type EmulatorHost,
   type Workload,
 } from "./workloads.js";
 import { repositoryName, type HostStats } from "./emulator-host.js";
 import { measureWatch, type WatchBenchResult } from "./watch.js";
 
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** "Today's" regtags when BENCH_BASELINE is not set: the commit issue 13's round started from. */
+const DEFAULT_BASELINE = "7918737";
 /** Every run's figures, as JSON, for `--report` (build/ is not committed). */
 const RESULTS_DIR = join(REPO_ROOT, "build", "bench");
 const RESULTS_JSON = join(RESULTS_DIR, "last-run.json");
@@ -93,6 +111,7 @@ function readConfig(): BenchConfig {
     timeoutSeconds: envNumber("BENCH_TIMEOUT_S", 300),
     maxIterationsOverride: iterations !== undefined && iterations !== "" ? Math.max(1, Math.floor(envNumber("BENCH_ITERATIONS", 1))) : undefined,
     outFile: process.env["BENCH_OUT"] ?? (quick ? join(REPO_ROOT, "build", "bench", "BENCHMARKS.quick.md") : join(REPO_ROOT, "BENCHMARKS.md")),
+    baseline: ["none", ""].includes(process.env["BENCH_BASELINE"] ?? DEFAULT_BASELINE) ? undefined : (process.env["BENCH_BASELINE"] ?? DEFAULT_BASELINE),
   };
 }
 
@@ -196,15 +215,48 @@ function npmScriptSeconds(): number | undefined {
 }
 
 // ---------------------------------------------------------------------------
+// The baseline build ("today's" regtags).
+
+interface BaselineBuild {
+  readonly info: BaselineInfo;
+  /** Its `regtags` executable. */
+  readonly cli: string;
+  readonly dir: string;
+}
+
+/** Exports `rev` into a temporary directory and builds it there with its own `npm run build`. */
+function buildBaseline(rev: string): BaselineBuild {
+  const started = performance.now();
+  const git = { cwd: REPO_ROOT, timeout: 60_000, maxBuffer: 512 * 1024 * 1024 };
+  const commit = execFileSync("git", ["rev-parse", "--short", `${rev}^{commit}`], { ...git, encoding: "utf8" }).trim();
+  const dir = mkdtempSync(join(tmpdir(), "regtags-bench-baseline-"));
+  try {
+    const tar = execFileSync("git", ["archive", "--format=tar", commit], git);
+    execFileSync("tar", ["-x", "-C", dir], { input: tar, timeout: 60_000 });
+    // The same toolchain as this checkout (typescript and whatever its build needs).
+    symlinkSync(realpathSync(join(REPO_ROOT, "node_modules")), join(dir, "node_modules"));
+    execFileSync("npm", ["run", "--silent", "build"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+    const cli = regtagsCliOf(dir);
+    if (!existsSync(cli)) throw new Error(`the baseline's build did not produce ${cli}`);
+    return { info: { rev, commit, buildSeconds: (performance.now() - started) / 1000 }, cli, dir };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+let baselineBuild: BaselineBuild | undefined;
+
+// ---------------------------------------------------------------------------
 // Measuring.
 
 let rssMethod: RssMethod = "gnu-time";
 let config: BenchConfig;
 
-function runRegtags(args: readonly string[], keepStderr = false): Promise<RunResult> {
+function runRegtags(args: readonly string[], keepStderr = false, cli = REGTAGS_CLI): Promise<RunResult> {
   return runMeasured({
     command: process.execPath,
-    args: [REGTAGS_CLI, ...args],
+    args: [cli, ...args],
     env: CHILD_ENV,
     timeoutMs: config.timeoutSeconds * 1000,
     output: "count-lines",
@@ -247,6 +299,18 @@ function checkSkopeo(result: RunResult, expected: number): string | undefined {
   return problemOf(result, count, expected);
 }
 
+/** One run of one tool on a workload, checked. */
+async function runTool(tool: Tool, workload: Workload): Promise<{ result: RunResult; problem: string | undefined }> {
+  if (tool === "skopeo") {
+    const result = await runSkopeo(workload.skopeoArgs);
+    return { result, problem: checkSkopeo(result, workload.size) };
+  }
+  const cli = tool === "baseline" ? baselineBuild?.cli : REGTAGS_CLI;
+  if (cli === undefined) throw new Error("no baseline build");
+  const result = await runRegtags(workload.regtagsArgs, false, cli);
+  return { result, problem: checkRegtags(result, workload.size) };
+}
+
 function tallyFromEmulator(stats: HostStats): RequestTally {
   const c = stats.counts;
   return {
@@ -277,15 +341,18 @@ function toolRun(result: RunResult, problem: string | undefined, extra: Partial<
     wallMs: result.wallMs,
     firstByteMs: result.firstByteMs,
     peakRssKiB: result.peakRssKiB,
+    cpuMs: result.cpuMs,
     ok: problem === undefined,
     ...(problem !== undefined ? { problem } : {}),
     ...extra,
   };
 }
 
+type Tool = "regtags" | "skopeo" | "baseline";
+
 interface Measurer {
-  /** Runs one tool once, checked and with its requests. */
-  run(tool: "regtags" | "skopeo"): Promise<ToolRun>;
+  /** Runs one tool once, checked and with its requests ("baseline": this workload's regtags arguments with the baseline build). */
+  run(tool: Tool): Promise<ToolRun>;
   /** Untimed runs with --debug when requests cannot be counted on the server side. */
   traceRequests?(): Promise<{ regtags: RequestTally; skopeo: RequestTally }>;
 }
@@ -295,6 +362,9 @@ async function measureWorkload(workload: Workload, measurer: Measurer): Promise<
   const plan = iterationPlan(workload.size, config);
   const regtags: ToolRun[] = [];
   const skopeo: ToolRun[] = [];
+  const baseline: ToolRun[] = [];
+  const runs: Record<Tool, ToolRun[]> = { regtags, skopeo, baseline };
+  const tools: Tool[] = ["regtags", ...(workload.skopeo !== false ? (["skopeo"] as const) : []), ...(workload.baseline === true && baselineBuild !== undefined ? (["baseline"] as const) : [])];
   let note: string | undefined;
   let lastPairSeconds = 0;
   for (let i = 0; i < plan.max; i++) {
@@ -308,19 +378,20 @@ async function measureWorkload(workload: Workload, measurer: Measurer): Promise<
     }
     const pairStart = performance.now();
     // Alternate, and alternate who goes first, so neither tool always runs on a warmer machine.
-    const order: Array<"regtags" | "skopeo"> = i % 2 === 0 ? ["regtags", "skopeo"] : ["skopeo", "regtags"];
+    const order = i % 2 === 0 ? tools : [...tools].reverse();
     for (const tool of order) {
       const run = await measurer.run(tool);
-      (tool === "regtags" ? regtags : skopeo).push(run);
+      runs[tool].push(run);
       if (!run.ok) log(`  ${workload.id}: ${tool} failed: ${run.problem}`);
     }
     lastPairSeconds = (performance.now() - pairStart) / 1000;
-    const last = (runs: ToolRun[]) => `${((runs.at(-1)?.wallMs ?? 0) / 1000).toFixed(2)} s`;
-    log(`  ${workload.id} #${i + 1}: regtags ${last(regtags)}, skopeo ${last(skopeo)}`);
+    const last = (tool: Tool) => `${tool} ${((runs[tool].at(-1)?.wallMs ?? 0) / 1000).toFixed(2)} s`;
+    log(`  ${workload.id} #${i + 1}: ${tools.map(last).join(", ")}`);
   }
   const tallies = (runs: ToolRun[]) => runs.flatMap((run) => (run.ok && run.requests !== undefined ? [run.requests] : []));
   let regtagsRequests = combineTallies(tallies(regtags));
   let skopeoRequests = combineTallies(tallies(skopeo));
+  const baselineRequests = combineTallies(tallies(baseline));
   if (measurer.traceRequests !== undefined) {
     try {
       const traced = await measurer.traceRequests();
@@ -331,7 +402,16 @@ async function measureWorkload(workload: Workload, measurer: Measurer): Promise<
       note = `${note !== undefined ? `${note}; ` : ""}requests: only the token server's count (the --debug runs failed)`;
     }
   }
-  return { workload, regtags, skopeo, regtagsRequests, skopeoRequests, seconds: (performance.now() - started) / 1000, ...(note !== undefined ? { note } : {}) };
+  return {
+    workload,
+    regtags,
+    skopeo,
+    regtagsRequests,
+    skopeoRequests,
+    ...(baseline.length > 0 ? { baseline, baselineRequests } : {}),
+    seconds: (performance.now() - started) / 1000,
+    ...(note !== undefined ? { note } : {}),
+  };
 }
 
 /** The traced tally, checked against the token server's count of the timed runs. */
@@ -342,6 +422,9 @@ function mergeTokenCount(traced: RequestTally, timed: RequestTally | undefined):
 
 // ---------------------------------------------------------------------------
 // Workload families.
+
+/** Runs of `--version` against `node -e 0`, and of the 1k-tag listing against the baseline build. */
+const STARTUP_RUNS = 15;
 
 async function measureStartup(): Promise<StartupResult> {
   log("start-up: regtags --version, node -e 0, skopeo --version");
@@ -360,7 +443,7 @@ async function measureStartup(): Promise<StartupResult> {
   const regtagsVersionMs: number[] = [];
   const nodeBaselineMs: number[] = [];
   // Interleaved, so both see the same machine.
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < STARTUP_RUNS; i++) {
     regtagsVersionMs.push(...(await timed(process.execPath, [REGTAGS_CLI, "--version"], 1)));
     nodeBaselineMs.push(...(await timed(process.execPath, ["-e", "0"], 1)));
   }
@@ -373,7 +456,58 @@ async function measureStartup(): Promise<StartupResult> {
     output: "count-lines",
     rss: rssMethod,
   });
-  return { regtagsVersionMs, regtagsVersionRssKiB: withRss.peakRssKiB, nodeBaselineMs, skopeoVersionMs };
+  const listing = baselineBuild !== undefined ? await measureListingCpu(baselineBuild.cli) : undefined;
+  return {
+    regtagsCommand: `node ${relative(REPO_ROOT, REGTAGS_CLI)}`,
+    regtagsVersionMs,
+    regtagsVersionRssKiB: withRss.peakRssKiB,
+    nodeBaselineMs,
+    skopeoVersionMs,
+    ...(listing !== undefined ? { listing } : {}),
+  };
+}
+
+/**
+ * CPU (user + system) of a 1k-tag listing, this build and the baseline
+ * alternately: the emulator's distribution 3.1.0 under a name without a
+ * profile, over plain http, at 0 ms latency, so start-up and parsing are the
+ * whole cost. GNU time counts in 10 ms steps, too coarse for ~100 ms, so
+ * each child reports its own `process.cpuUsage()` (microseconds, every
+ * thread, since the process started) from an exit handler preloaded with
+ * `--require`; the same preload for both builds, and no GNU time wrapper.
+ */
+async function measureListingCpu(baselineCli: string): Promise<NonNullable<StartupResult["listing"]>> {
+  const size = 1000;
+  const profile = "distribution-3.1.0";
+  log(`start-up: CPU of a ${sizeLabel(size)}-tag listing, this build and the baseline, ${STARTUP_RUNS} runs each`);
+  const host = await startEmulatorHost({ profiles: [profile], sizes: [size], seed: TAG_SEED, latencyMs: 0 });
+  const dir = mkdtempSync(join(tmpdir(), "regtags-bench-cpu-"));
+  try {
+    const registry = host.registries[profile] as { url: string };
+    await host.warm(profile, repositoryName(size));
+    const args = ["ls", "--endpoint", `${UNKNOWN_REGISTRY}=${registry.url}`, `${UNKNOWN_REGISTRY}/${repositoryName(size)}`];
+    const figures = { regtagsCpuMs: [] as number[], regtagsWallMs: [] as number[], baselineCpuMs: [] as number[], baselineWallMs: [] as number[] };
+    const reporter = join(dir, "cpu-at-exit.cjs");
+    const report = join(dir, "cpu.json");
+    writeFileSync(reporter, `process.on("exit", () => { const u = process.cpuUsage(); require("node:fs").writeFileSync(${JSON.stringify(report)}, String((u.user + u.system) / 1000)); });\n`);
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      const order: Array<"regtags" | "baseline"> = i % 2 === 0 ? ["regtags", "baseline"] : ["baseline", "regtags"];
+      for (const tool of order) {
+        rmSync(report, { force: true });
+        const cli = tool === "regtags" ? REGTAGS_CLI : baselineCli;
+        const result = await runMeasured({ command: process.execPath, args: ["--require", reporter, cli, ...args], env: CHILD_ENV, timeoutMs: 60_000, output: "count-lines", rss: "none" });
+        const problem = checkRegtags(result, size);
+        const cpuMs = existsSync(report) ? Number(readFileSync(report, "utf8")) : Number.NaN;
+        if (problem !== undefined || !Number.isFinite(cpuMs)) throw new Error(`${tool} ${args.join(" ")}: ${problem ?? "no CPU figure from the exit handler"}`);
+        figures[`${tool}CpuMs`].push(cpuMs);
+        figures[`${tool}WallMs`].push(result.wallMs);
+      }
+    }
+    return { description: `regtags ls of ${size.toLocaleString("en-US")} tags, emulator ${profile} as ${UNKNOWN_REGISTRY} over http, 0 ms latency`, ...figures };
+  } finally {
+    await host.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function measureReal(sizes: readonly number[], skipped: string[]): Promise<{ results: WorkloadResult[]; real: BenchResult["real"] }> {
@@ -396,8 +530,7 @@ async function measureReal(sizes: readonly number[], skipped: string[]): Promise
         await measureWorkload(workload, {
           async run(tool) {
             const before = tokenServer?.requests.length ?? 0;
-            const result = tool === "regtags" ? await runRegtags(workload.regtagsArgs) : await runSkopeo(workload.skopeoArgs);
-            const problem = tool === "regtags" ? checkRegtags(result, workload.size) : checkSkopeo(result, workload.size);
+            const { result, problem } = await runTool(tool, workload);
             return toolRun(result, problem, { requests: tokenTally(before) });
           },
           async traceRequests() {
@@ -427,14 +560,24 @@ async function measureReal(sizes: readonly number[], skipped: string[]): Promise
   return { results, real: { setupSeconds: env.setupSeconds, probe: env.probe } };
 }
 
-async function measureEmulated(profiles: readonly string[], sizes: readonly number[]): Promise<{ results: WorkloadResult[]; setupSeconds: number }> {
-  log(`emulator: ${profiles.join(", ")} with ${sizes.map(sizeLabel).join(", ")} tags, ${config.latencyMs} ms per response`);
+interface EmulatedSet {
+  readonly profiles: readonly string[];
+  readonly sizes: readonly number[];
+  readonly latencyMs: number;
+  readonly users?: Readonly<Record<string, string>>;
+  /** The workloads on the started host (default: every profile at every size). */
+  readonly workloads?: (host: EmulatorHost) => Workload[];
+}
+
+async function measureEmulated(set: EmulatedSet): Promise<{ results: WorkloadResult[]; setupSeconds: number }> {
+  const { profiles, sizes, latencyMs } = set;
+  log(`emulator: ${profiles.join(", ")} with ${sizes.map(sizeLabel).join(", ")} tags, ${latencyMs} ms per response`);
   const setupStart = performance.now();
-  const host: EmulatorHost = await startEmulatorHost({ profiles, sizes, seed: TAG_SEED, latencyMs: config.latencyMs });
+  const host: EmulatorHost = await startEmulatorHost({ profiles, sizes, seed: TAG_SEED, latencyMs, ...(set.users !== undefined ? { users: set.users } : {}) });
   let setupSeconds = (performance.now() - setupStart) / 1000;
   const results: WorkloadResult[] = [];
   try {
-    for (const workload of emulatorWorkloads(host, profiles, sizes, config.latencyMs)) {
+    for (const workload of set.workloads?.(host) ?? emulatorWorkloads(host, profiles, sizes, latencyMs)) {
       const profile = workload.profile as string;
       const warmStart = performance.now();
       await host.warm(profile, repositoryName(workload.size));
@@ -443,9 +586,8 @@ async function measureEmulated(profiles: readonly string[], sizes: readonly numb
         await measureWorkload(workload, {
           async run(tool) {
             await host.reset(profile);
-            const result = tool === "regtags" ? await runRegtags(workload.regtagsArgs) : await runSkopeo(workload.skopeoArgs);
+            const { result, problem } = await runTool(tool, workload);
             const stats = await host.stats(profile);
-            const problem = tool === "regtags" ? checkRegtags(result, workload.size) : checkSkopeo(result, workload.size);
             const extra: Partial<ToolRun> = { requests: tallyFromEmulator(stats), pages: stats.tagPages };
             if (stats.lastTagsAt !== undefined) {
               (extra as { lastTagsRequestMs: number }).lastTagsRequestMs = stats.lastTagsAt - result.startedAt;
@@ -476,28 +618,55 @@ async function main(): Promise<void> {
   log(`peak RSS by ${rssMethod === "gnu-time" ? "GNU time (%M)" : "polling /proc/PID/status VmHWM"}; report → ${relative(process.cwd(), config.outFile) || config.outFile}`);
 
   const skipped: string[] = [];
+  if (config.baseline !== undefined) {
+    log(`baseline: building ${config.baseline} in a temporary directory`);
+    baselineBuild = buildBaseline(config.baseline);
+    log(`  built ${baselineBuild.info.commit} in ${baselineBuild.info.buildSeconds.toFixed(1)} s`);
+  } else {
+    skipped.push("the baseline build (BENCH_BASELINE=none): targets relative to today's are not measured");
+  }
+  try {
+    return await measureAll(loadAtStart, installed, skipped);
+  } finally {
+    if (baselineBuild !== undefined) rmSync(baselineBuild.dir, { recursive: true, force: true });
+  }
+}
+
+async function measureAll(loadAtStart: number[], installed: string[], skipped: string[]): Promise<void> {
   const startup = await measureStartup();
   const workloads: WorkloadResult[] = [];
   const real = await measureReal(config.sizes, skipped);
   workloads.push(...real.results);
   let emulatorSetupSeconds = 0;
+  const measure = async (set: EmulatedSet): Promise<void> => {
+    const emulated = await measureEmulated(set);
+    workloads.push(...emulated.results);
+    emulatorSetupSeconds += emulated.setupSeconds;
+  };
   for (const size of config.sizes) {
     // One emulator per size keeps every repository's memory out of the others' runs.
-    const emulated = await measureEmulated(EMULATOR_PROFILES, [size]);
-    workloads.push(...emulated.results);
-    emulatorSetupSeconds += emulated.setupSeconds;
+    await measure({ profiles: emulatorProfilesFor(size), sizes: [size], latencyMs: config.latencyMs });
   }
+  // Under a name regtags has no profile for: what it learns from the responses is all it has.
+  const unknownProfiles = [...new Set(UNKNOWN_REGISTRY_CASES.map((c) => c.profile))];
+  const unknownSizes = [...new Set(UNKNOWN_REGISTRY_CASES.map((c) => c.size))];
+  await measure({
+    profiles: unknownProfiles,
+    sizes: unknownSizes,
+    latencyMs: config.latencyMs,
+    users: { [ECR_USER.name]: ECR_USER.password },
+    workloads: (host) => unknownRegistryWorkloads(host, config.latencyMs),
+  });
   if (config.million) {
-    const emulated = await measureEmulated(MILLION_PROFILES, [1_000_000]);
-    workloads.push(...emulated.results);
-    emulatorSetupSeconds += emulated.setupSeconds;
+    await measure({ profiles: [MILLION_ONE_RESPONSE], sizes: [1_000_000], latencyMs: config.latencyMs });
+    await measure({ profiles: [MILLION_PAGED], sizes: [1_000_000], latencyMs: 0 });
   } else {
     skipped.push("1M-tag workloads (BENCH_MILLION=0 or quick mode)");
   }
 
   let watch: WatchBenchResult | undefined;
   if ((process.env["BENCH_WATCH"] ?? "1") === "1") {
-    watch = await measureWatch({ repositories: config.quick ? 10 : 100, tags: 10_000, latencyMs: config.latencyMs, log });
+    watch = await measureWatch({ repositories: config.quick ? 10 : 100, digestRepositories: config.quick ? 5 : 20, tags: 10_000, latencyMs: config.latencyMs, log });
   } else {
     skipped.push("the regtags watch workload (BENCH_WATCH=0)");
   }
@@ -510,6 +679,7 @@ async function main(): Promise<void> {
     config,
     rssMethod,
     startup,
+    ...(baselineBuild !== undefined ? { baseline: baselineBuild.info } : {}),
     workloads,
     real: real.real,
     emulatorSetupSeconds,
@@ -538,6 +708,7 @@ function writeReports(result: BenchResult): void {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     killAllRunning();
+    if (baselineBuild !== undefined) rmSync(baselineBuild.dir, { recursive: true, force: true });
     process.exit(130);
   });
 }

@@ -33,6 +33,8 @@ export interface ToolRun {
   /** First stdout byte after spawn. */
   readonly firstByteMs: number | undefined;
   readonly peakRssKiB: number | undefined;
+  /** User + system CPU, ms (GNU time; 10 ms steps). */
+  readonly cpuMs?: number | undefined;
   /** Exit 0 and every tag listed exactly as many times as the repository holds. */
   readonly ok: boolean;
   readonly problem?: string;
@@ -51,6 +53,9 @@ export interface WorkloadResult {
   readonly skopeo: readonly ToolRun[];
   readonly regtagsRequests: RequestTally | undefined;
   readonly skopeoRequests: RequestTally | undefined;
+  /** The baseline build (BENCH_BASELINE, "today's") on the same workload, when the row asks for it. */
+  readonly baseline?: readonly ToolRun[];
+  readonly baselineRequests?: RequestTally | undefined;
   /** Seconds spent on this workload, warm-up and trace runs included. */
   readonly seconds: number;
   /** Why fewer iterations than planned, if so. */
@@ -58,13 +63,32 @@ export interface WorkloadResult {
 }
 
 export interface StartupResult {
-  /** `node dist/cli/main.js --version`, wall ms per run. */
+  /** The command measured, as package.json's bin names it (e.g. `node dist/cli/main.js`). */
+  readonly regtagsCommand?: string;
+  /** `regtags --version`, wall ms per run. */
   readonly regtagsVersionMs: readonly number[];
   readonly regtagsVersionRssKiB: number | undefined;
   /** `node -e 0`: what any node program pays before its first line runs. */
   readonly nodeBaselineMs: readonly number[];
   /** `skopeo --version`. */
   readonly skopeoVersionMs: readonly number[];
+  /** A 1k-tag listing (emulator, 0 ms latency, a name without a profile): CPU ms (user + system) per run, this build and the baseline, interleaved. */
+  readonly listing?: {
+    readonly description: string;
+    readonly regtagsCpuMs: readonly number[];
+    readonly regtagsWallMs: readonly number[];
+    readonly baselineCpuMs: readonly number[];
+    readonly baselineWallMs: readonly number[];
+  };
+}
+
+/** The build "today's" figures come from (BENCH_BASELINE). */
+export interface BaselineInfo {
+  /** As given, e.g. `7918737`. */
+  readonly rev: string;
+  /** `git rev-parse --short` of it. */
+  readonly commit: string;
+  readonly buildSeconds: number;
 }
 
 export interface MachineInfo {
@@ -91,6 +115,8 @@ export interface BenchConfig {
   readonly timeoutSeconds: number;
   readonly maxIterationsOverride: number | undefined;
   readonly outFile: string;
+  /** Git revision of "today's" regtags (BENCH_BASELINE), or undefined for none. */
+  readonly baseline: string | undefined;
 }
 
 export interface BenchResult {
@@ -103,6 +129,8 @@ export interface BenchResult {
   readonly config: BenchConfig;
   readonly rssMethod: RssMethod;
   readonly startup: StartupResult;
+  /** The baseline build, when one was measured. */
+  readonly baseline?: BaselineInfo;
   readonly workloads: readonly WorkloadResult[];
   /** The real registry: setup time and what probing its paging showed; undefined when it was not run. */
   readonly real: { readonly setupSeconds: number; readonly probe: string } | undefined;

@@ -21,7 +21,6 @@ import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { TokenCache } from "./auth/token-cache.js";
 import { listCatalogPages } from "./listing/catalog.js";
 import { fetchTagDigests, type TagDigest } from "./listing/digests.js";
-import { fetchTagDetails } from "./vendor/fetch-details.js";
 import type { TagDetails } from "./vendor/types.js";
 import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { DEFAULT_LISTING_BUDGET, type ListingBudget } from "./listing/budget.js";
@@ -462,7 +461,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       const token = credential?.kind === "basic" ? credential.password : credential?.kind === "registry-token" ? credential.token : undefined;
       const details = new Map<string, TagDetails>();
       try {
-        for await (const page of fetchTagDetails(send, { api: vendor.kind, base, repository: ref.repository, subject: ref.name, token, maxPages: options.maxPages ?? 100_000, budget, signal: detailsOptions.signal, onTrace })) {
+        // Loaded at first use: a plain listing never asks a vendor API (issue 13, start-up).
+        for await (const page of (await import("./vendor/fetch-details.js")).fetchTagDetails(send, { api: vendor.kind, base, repository: ref.repository, subject: ref.name, token, maxPages: options.maxPages ?? 100_000, budget, signal: detailsOptions.signal, onTrace })) {
           for (const entry of page) if (!details.has(entry.tag)) details.set(entry.tag, entry);
         }
       } catch (error) {

@@ -80,5 +80,5 @@ test("an error from the emulator's copy or the library's copy is recognised by e
 
 test("package.json bin points at the built CLI", () => {
   const pkg = createRequire(import.meta.url)("regtags/package.json") as { bin: Record<string, string> };
-  assert.equal(pkg.bin["regtags"], "./dist/cli/main.js");
+  assert.equal(pkg.bin["regtags"], "./dist/cli/bin.cjs");
 });

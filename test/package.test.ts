@@ -26,13 +26,19 @@ function expectedFiles(): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
+      else if (entry.name.endsWith(".cts")) {
+        // The CommonJS executable stub (src/cli/bin.cts).
+        const module = relative(join(ROOT, "src"), path).replace(/\.cts$/, "");
+        files.push(`dist/${module}.cjs`, `dist/${module}.d.cts`);
+      } else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) {
         const module = relative(join(ROOT, "src"), path).replace(/\.ts$/, "");
         files.push(`dist/${module}.js`, `dist/${module}.d.ts`);
       }
     }
   };
   walk(join(ROOT, "src"));
+  // The CLI's code-split bundle (scripts/bundle-cli.mjs): chunk names carry content hashes, so they are read from the build.
+  for (const name of readdirSync(join(ROOT, "dist", "bundle"))) if (name.endsWith(".js")) files.push(`dist/bundle/${name}`);
   return files.sort();
 }
 
@@ -70,7 +76,10 @@ console.log(JSON.stringify({ name: parseReference("ghcr.io/a/b:1").name, emulato
     const imported = await run(process.execPath, ["use.mjs"], { cwd: app });
     assert.deepEqual(JSON.parse(imported.stdout), { name: "ghcr.io/a/b", emulator: "function" });
 
-    const cli = await run(process.execPath, [join(modules, "regtags", "dist", "cli", "main.js"), "--version"], { cwd: app });
+    const bin = (JSON.parse(readFileSync(join(modules, "regtags", "package.json"), "utf8")) as { bin: { regtags: string } }).bin.regtags;
+    const help = await run(process.execPath, [join(modules, "regtags", bin), "ls", "--help"], { cwd: app });
+    assert.match(help.stdout, /--page-size/, "the bundled command runs from the installed package");
+    const cli = await run(process.execPath, [join(modules, "regtags", bin), "--version"], { cwd: app });
     assert.equal(cli.stdout, `regtags ${(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string }).version}\n`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

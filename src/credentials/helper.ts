@@ -12,10 +12,14 @@
  * skopeo would not run it either; a helper found only that way is reported
  * as refused, saying why.
  */
-import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
+import { createRequire } from "node:module";
 import { type HelperOutcome, interpretHelperResult } from "./helper-protocol.js";
+
+/** node:child_process is required when a helper first runs: most listings never run one (issue 13, start-up). */
+const requireFromHere = createRequire(import.meta.url);
 
 /** Runs helper `name` for `serverUrl`. Never throws: every failure is an outcome. */
 export type HelperRunner = (name: string, serverUrl: string) => Promise<HelperOutcome>;
@@ -49,8 +53,9 @@ export function createHelperRunner(options: HelperRunnerOptions = {}): HelperRun
         resolve(program.refused !== undefined ? { status: "missing", refused: program.refused } : { status: "missing" });
         return;
       }
-      let child: ReturnType<typeof spawn>;
+      let child: ChildProcess;
       try {
+        const { spawn } = requireFromHere("node:child_process") as typeof import("node:child_process");
         child = spawn(program.path, ["get"], {
           env: { ...env } as NodeJS.ProcessEnv,
           stdio: ["pipe", "pipe", "pipe"],

@@ -10,7 +10,6 @@
  * directory is fsync'ed). A failed write (a full disk) removes the
  * temporary file and leaves the target as it was.
  */
-import { randomBytes } from "node:crypto";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 
@@ -22,6 +21,7 @@ export const PRIVATE_DIR_MODE = 0o700;
 /** Writes `text` (UTF-8, or bytes as they are) to `path` atomically with mode 0600, creating missing parent directories 0700. */
 export async function writePrivateFile(path: string, text: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+  const { randomBytes } = await import("node:crypto"); // here, not at start-up: listings load this module but rarely write (issue 13)
   const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const handle = await open(temp, "wx", PRIVATE_FILE_MODE);
   try {

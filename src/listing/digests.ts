@@ -6,7 +6,6 @@
  * Docker Hub pull; GET does, so GET is only the fallback for a registry that
  * leaves Docker-Content-Digest out of its HEAD answer.
  */
-import { createHash } from "node:crypto";
 import { forEachConcurrently } from "../concurrency.js";
 import { ProtocolError } from "../errors.js";
 import { errorFromResponse } from "../transport/registry-error.js";
@@ -64,6 +63,7 @@ export async function fetchTagDigest(send: Transport, params: DigestParams, tag:
   const full = await send(get);
   if (full.status !== 200) throw await errorFromResponse(get, full, { subject: `${params.subject}:${tag}` });
   const body = await full.text(MANIFEST_BODY_LIMIT);
+  const { createHash } = await import("node:crypto"); // here, not at start-up: rarely needed (issue 13)
   return { tag, digest: `sha256:${createHash("sha256").update(body, "utf8").digest("hex")}`, mediaType };
 }
 

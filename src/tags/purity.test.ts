@@ -1,7 +1,9 @@
 /**
  * The tags folder is pure (code-style §4.2): its modules import only
- * `../errors.js`, each other and the `semver` package; never `node:` modules,
- * the network or the file system. This test reads the compiled modules.
+ * `../errors.js`, each other and the `semver` package; never `node:` modules
+ * (but node:module's createRequire, which loads semver at the first range
+ * instead of at start-up, issue 13), the network or the file system. This
+ * test reads the compiled modules.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const ALLOWED = [/^\.\/[a-z-]+\.js$/, /^\.\.\/errors\.js$/, /^semver\/classes\/[a-z]+\.js$/];
+const ALLOWED = [/^\.\/[a-z-]+\.js$/, /^\.\.\/errors\.js$/, /^semver\/classes\/[a-z]+\.js$/, /^node:module$/];
 
 test("src/tags imports only ../errors.js, its own modules and semver", () => {
   const modules = readdirSync(here).filter((name) => name.endsWith(".js") && !name.endsWith(".test.js"));
@@ -22,5 +24,8 @@ test("src/tags imports only ../errors.js, its own modules and semver", () => {
       assert.ok(ALLOWED.some((allowed) => allowed.test(specifier)), `${name} imports ${specifier}`);
     }
     assert.doesNotMatch(source, /\brequire\(|\bfetch\(|process\./, `${name} reaches outside`);
+    // What createRequire loads: semver, nothing else.
+    for (const [, required] of source.matchAll(/\brequireFromHere\(\s*([^)]*)\)/g)) assert.match(required!, /^["']semver\/classes\/[a-z]+\.js["']$/, `${name} requires ${required}`);
+    if (/\bcreateRequire\b/.test(source)) assert.match(source, /const requireFromHere = createRequire\(import\.meta\.url\)/, `${name} uses createRequire otherwise`);
   }
 });

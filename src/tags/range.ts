@@ -14,12 +14,22 @@
  * satisfies `16.x`.
  */
 
-import Range from "semver/classes/range.js";
+import { createRequire } from "node:module";
 import type Comparator from "semver/classes/comparator.js";
+import type Range from "semver/classes/range.js";
 import { InvalidArgumentError, truncate } from "../errors.js";
 import { comparePrerelease, compareRelease } from "./compare.js";
 import { splitPrerelease } from "./scan.js";
 import type { ParsedVersion } from "./version.js";
+
+/**
+ * semver builds its ~40 regular expressions when loaded, a sizeable part of
+ * regtags' start-up; it is required (synchronously: it is CommonJS) at the
+ * first range, so a listing without --range never pays for it (issue 13).
+ */
+const requireFromHere = createRequire(import.meta.url);
+let semverRange: typeof Range | undefined;
+const loadSemverRange = (): typeof Range => (semverRange ??= requireFromHere("semver/classes/range.js") as typeof Range);
 
 /** Longest range accepted; npm's own limit for a version string is 256. */
 export const MAX_RANGE_LENGTH = 1024;
@@ -38,9 +48,10 @@ export function compileVersionRange(range: string): (version: ParsedVersion) => 
   if (range.length > MAX_RANGE_LENGTH) {
     throw new InvalidArgumentError(`version range is ${range.length} characters long; the limit is ${MAX_RANGE_LENGTH}`);
   }
+  const SemverRange = loadSemverRange();
   let parsed: Range;
   try {
-    parsed = new Range(range, { includePrerelease: true });
+    parsed = new SemverRange(range, { includePrerelease: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new InvalidArgumentError(`invalid version range ${JSON.stringify(truncate(range, 100))}: ${truncate(reason.replace(/\s+/g, " "), 200)}`);

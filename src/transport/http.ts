@@ -7,12 +7,11 @@
  * (direct, proxy, trust) each request takes is routes.ts's choice.
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
-import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { AbortedError, NetworkError, ProtocolError, withSubject } from "../errors.js";
 import { tlsFailureAdvice } from "../network/tls-advice.js";
 import type { NetworkOptions, Route } from "../network/types.js";
-import { createRouteSelector } from "./routes.js";
+import { createRouteSelector, loadHttps } from "./routes.js";
 import type { Transport, TransportRequest, TransportResponse } from "./types.js";
 import { headersFromRecord } from "./types.js";
 
@@ -98,7 +97,7 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
       if (req.signal?.aborted) return reject(new AbortedError({ cause: req.signal.reason }));
       const https = req.url.protocol === "https:";
       const where = `${req.method} ${req.url.origin}${req.url.pathname}`;
-      const outgoing = (https ? httpsRequest : httpRequest)(req.url, {
+      const outgoing = (https ? loadHttps().request : httpRequest)(req.url, {
         method: req.method,
         headers: { "user-agent": userAgent, ...req.headers },
         agent: route.agent,

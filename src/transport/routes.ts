@@ -14,10 +14,19 @@
  * the router's from the start, at no cost where Node's roots suffice.
  */
 import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
+import { createRequire } from "node:module";
 import { NetworkError } from "../errors.js";
 import { hasExtraTrust } from "../network/cert-dirs.js";
 import { hasProxySetting, type NetworkOptions, type Route, type Router } from "../network/types.js";
+
+/**
+ * node:https, and with it tls and crypto, is required at the first https
+ * request, not at start-up: a listing over plain http never needs it, and
+ * loading it costs about a tenth of node's own start (issue 13).
+ */
+const requireFromHere = createRequire(import.meta.url);
+let httpsModule: typeof import("node:https") | undefined;
+export const loadHttps = (): typeof import("node:https") => (httpsModule ??= requireFromHere("node:https") as typeof import("node:https"));
 
 export interface RouteOptions {
   readonly network: NetworkOptions;
@@ -49,7 +58,8 @@ export function createRouteSelector(options: RouteOptions): RouteSelector {
   const proxied = hasProxySetting(options.network, env);
   const trace = options.onTrace;
   const directHttp: Route = { agent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets }) };
-  const directHttps: Route = { agent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets, rejectUnauthorized: options.tlsVerify }) };
+  let directHttps: Route | undefined;
+  const directHttpsRoute = (): Route => (directHttps ??= { agent: new (loadHttps().Agent)({ keepAlive: true, maxSockets: options.maxSockets, rejectUnauthorized: options.tlsVerify }) });
   /** host → whether it goes through the router's trust (extra trust configured, or Node's roots did not verify it). */
   const needsTrust = new Map<string, boolean>();
   const certDirSettings = { ...options.network, env, isRegistryHost: options.isRegistryHost };
@@ -91,7 +101,7 @@ export function createRouteSelector(options: RouteOptions): RouteSelector {
     route(url) {
       if (proxied || (url.protocol === "https:" && !hasDefaultTrust(url.host))) return routed(url);
       trace?.(`route: ${url.origin} direct (no proxy configured)`);
-      return url.protocol === "https:" ? directHttps : directHttp;
+      return url.protocol === "https:" ? directHttpsRoute() : directHttp;
     },
     afterFailure(url, route, error) {
       if (route !== directHttps || !options.tlsVerify) return undefined;
@@ -105,7 +115,7 @@ export function createRouteSelector(options: RouteOptions): RouteSelector {
     },
     async close() {
       directHttp.agent.destroy();
-      directHttps.agent.destroy();
+      directHttps?.agent.destroy();
       await router?.then((loaded) => loaded.close(), () => undefined);
     },
   };
