@@ -11,6 +11,7 @@
  * ```
  */
 export { createClient } from "./client.js";
+export { systemClock, type Clock } from "./clock.js";
 export type { ClientOptions, LearnedHints, LearnedSurprise, ListOptions, RegtagsClient, TagList, DetailsSource, TagDetailsResult } from "./client.js";
 export type { TagDetails } from "./vendor/types.js";
 export type { TagPage } from "./listing/list-tags.js";
