@@ -150,7 +150,7 @@ export interface ClientOptions extends NetworkOptions {
    * `regtags/emulator`. Connect, idle and request timeouts stay real timers.
    * @default systemClock
    */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 /** How a listing contradicted learned hints (see {@link ClientOptions.onLearnedSurprise}). */

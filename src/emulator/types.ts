@@ -33,7 +33,7 @@ export interface EmulatorOptions {
    * {@link latencyMs}: a `VirtualClock` shared with the client runs them all on
    * virtual time. Socket-level faults (stall, trickle) stay on real timers. @default the real clock
    */
-  readonly clock?: EmulatorClock;
+  readonly clock?: EmulatorClock | undefined;
 }
 
 /** What the emulator needs of a clock; the client's `Clock` and `VirtualClock` fit. */

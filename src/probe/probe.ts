@@ -61,7 +61,7 @@ export interface ProbeOptions extends NetworkOptions {
   /** The time of the findings. @default clock.now */
   now?: () => number;
   /** The time, sleeps and jitter of retries (as ClientOptions.clock). @default systemClock */
-  clock?: Clock;
+  clock?: Clock | undefined;
 }
 
 export interface Prober {
