@@ -163,8 +163,9 @@ describe("waits", () => {
     // A clock that never moves by itself: the hour's wait can only end by the abort.
     const stopped = new VirtualClock({ autoAdvance: false });
     await withHarness(registry, "r.test", { pageSize: 10, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 3_600_000 }, clock: stopped }, async (h) => {
-      const pending = rejection(h.client.listTags("r.test/app/x", { signal: controller.signal }));
-      while (stopped.pending === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      let settled = false;
+      const pending = rejection(h.client.listTags("r.test/app/x", { signal: controller.signal })).finally(() => (settled = true));
+      while (stopped.pending === 0 && !settled) await new Promise((resolve) => setTimeout(resolve, 5));
       assert.equal(stopped.slept, 3_600_000, "waiting out the Retry-After");
       controller.abort();
       const error = await pending;
