@@ -32,7 +32,8 @@ import { withDeadline } from "./transport/deadline.js";
 import { withOriginLimit } from "./transport/limiter.js";
 import { withRateLimit, type RateLimitOptions } from "./transport/rate-limit.js";
 import { withRedirects } from "./transport/redirect.js";
-import { abortableSleep, withRetry, type RetryOptions } from "./transport/retry.js";
+import { withRetry, type RetryOptions } from "./transport/retry.js";
+import { clockFunctions, systemClock, type Clock } from "./clock.js";
 import { redactUrl, withTrace, type TraceEvent, type TraceListener } from "./transport/trace.js";
 import { scrubError } from "./transport/echo-guard.js";
 import type { Transport } from "./transport/types.js";
@@ -144,6 +145,13 @@ export interface ClientOptions extends NetworkOptions {
    * should drop or refresh the hints.
    */
   onLearnedSurprise?: ((registry: string, surprise: LearnedSurprise) => void) | undefined;
+  /**
+   * The time, sleeps and jitter of every decision (backoff, Retry-After,
+   * rate-limit pacing, token expiry); a test passes `VirtualClock` of
+   * `regtags/emulator`. Connect, idle and request timeouts stay real timers.
+   * @default systemClock
+   */
+  clock?: Clock | undefined;
 }
 
 /** How a listing contradicted learned hints (see {@link ClientOptions.onLearnedSurprise}). */
@@ -271,8 +279,9 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   if (onTrace !== undefined) base = withTrace(base, onTrace);
   base = withOriginLimit(base, options.maxConcurrentPerOrigin ?? 8);
   base = withRedirects(base);
-  base = withRateLimit(base, options.rateLimit ?? {}, { sleep: abortableSleep, now: Date.now, maxWaitMs: options.retry?.maxDelayMs ?? 60_000, onTrace });
-  base = withRetry(base, options.retry ?? {}, { sleep: abortableSleep, now: Date.now, random: Math.random, onTrace });
+  const clock = clockFunctions(options.clock ?? systemClock);
+  base = withRateLimit(base, options.rateLimit ?? {}, { sleep: clock.sleep, now: clock.now, maxWaitMs: options.retry?.maxDelayMs ?? 60_000, onTrace });
+  base = withRetry(base, options.retry ?? {}, { sleep: clock.sleep, now: clock.now, random: clock.random, onTrace });
 
   /** origin → registry name, for origins regtags chose itself (never a server's link target). */
   const registryByOrigin = new Map<string, string>();
@@ -293,7 +302,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   const send = withAuth(base, {
     credentials: toResolver(options.credentials),
     registryForOrigin: (origin) => registryByOrigin.get(origin),
-    cache: new TokenCache(),
+    cache: new TokenCache(clock.now),
+    now: clock.now,
     allowInsecureRealm: options.allowInsecureRealm ?? false,
     // A registry's token realm is part of "the registry at hand" (certDir).
     onRealm: (realm, origin) => {

@@ -15,6 +15,7 @@
 
 // The client and what its calls take and return.
 export { createClient } from "./client.js";
+export { systemClock, type Clock } from "./clock.js";
 export type { ClientOptions, DetailsSource, LearnedHints, LearnedSurprise, ListOptions, RegtagsClient, TagDetailsResult, TagList } from "./client.js";
 export type { TagDetails } from "./vendor/types.js";
 export type { TagPage } from "./listing/list-tags.js";

@@ -48,11 +48,12 @@ const PUBLIC_VALUES = [
   "parseVersion",
   "probeRegistry",
   "sortTags",
+  "systemClock",
 ];
 
 test("regtags exports exactly the library API: no CLI helpers (tables, saved-profile files, watch state, escapers, UsageError)", () => {
   assert.deepEqual(Object.keys(regtags).sort(), PUBLIC_VALUES);
-  assert.deepEqual(Object.keys(emulator).sort(), ["builtinProfiles", "defaultRepositories", "describeProfile", "digestOf", "generateTags", "startEmulator"]);
+  assert.deepEqual(Object.keys(emulator).sort(), ["VirtualClock", "builtinProfiles", "defaultRepositories", "describeProfile", "digestOf", "generateTags", "startEmulator"]);
 });
 
 test("regtags exports the client, the reference parser and typed errors", () => {

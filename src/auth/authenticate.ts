@@ -54,6 +54,8 @@ interface Attached {
   readonly final: boolean;
   readonly tokenKey?: TokenKey;
   readonly token?: string;
+  /** When the attached token expires (epoch ms). */
+  readonly expiresAt?: number;
   readonly credential?: Credential | undefined;
 }
 
@@ -120,7 +122,7 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
       source: fetched ? "fetched" : "cache",
       expiresInSeconds: Math.round((grant.expiresAt - (options.now ?? Date.now)()) / 1000),
     });
-    return { headers: { authorization: `Bearer ${grant.token}` }, final: fetched, tokenKey: key, token: grant.token, credential };
+    return { headers: { authorization: `Bearer ${grant.token}` }, final: fetched, tokenKey: key, token: grant.token, expiresAt: grant.expiresAt, credential };
   };
 
   /** "docker.io/library/ubuntu": the registry name the user knows, and the repository. */
@@ -177,7 +179,10 @@ export function withAuth(next: Transport, options: AuthOptions): Transport {
         type: "auth",
         message: `${req.url.host} wants ${challenge.scheme}${challenge.params["realm"] !== undefined ? ` realm=${redactUrl(challenge.params["realm"])}` : ""}${challenge.params["service"] !== undefined ? ` service=${challenge.params["service"]}` : ""}${challengeError !== undefined ? ` error=${challengeError}` : ""}`,
       });
-      const retryable = attempt < 2 && (!attached.final || (learnt && attached.headers["authorization"] === undefined));
+      // A fresh token that expired before the 401 came was not refused: the retry layer
+      // below waited (a long Retry-After) and resent it late. Renew it, once.
+      const outlived = attached.expiresAt !== undefined && (options.now ?? Date.now)() >= attached.expiresAt;
+      const retryable = attempt < 2 && (!attached.final || outlived || (learnt && attached.headers["authorization"] === undefined));
       if (!retryable) throw authFailure(subjectOf(origin, req), res, challenge, attached);
       if (attached.token !== undefined && attached.tokenKey !== undefined) {
         // TOK-8: a rejected cached token is renewed once, never in a loop. Only that

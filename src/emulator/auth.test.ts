@@ -3,9 +3,8 @@
  * happen, credentials, token scope and token expiry enforcement.
  */
 import assert from "node:assert/strict";
-import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, describe, test } from "node:test";
-import { builtinProfiles, startEmulator, type Emulator, type EmulatorProfile } from "./index.js";
+import { builtinProfiles, startEmulator, VirtualClock, type Emulator, type EmulatorProfile } from "./index.js";
 import { basic, challengeParams, requestToken, tokenOf } from "./walk.test.js";
 
 const USERS = { alice: "wonderland" };
@@ -22,11 +21,14 @@ const realmWithQuery = withBearer(dist3, "realm-query", { realm: { server: "regi
 const { service: _service, ...dist3AuthWithoutService } = dist3.auth.kind === "bearer" ? dist3.auth : assert.fail("bearer");
 const noService: EmulatorProfile = { ...dist3, id: "no-service", auth: dist3AuthWithoutService };
 
+/** Token lifetimes move only when a test advances this clock. */
+const clock = new VirtualClock({ autoAdvance: false });
 let emulator: Emulator;
 before(async () => {
   emulator = await startEmulator({
     profiles: ["dockerhub", "ghcr", "quay-2023", "harbor", "acr", "zot", "forgejo", "ecr", "nexus", shortLived, realmWithQuery, noService],
     users: USERS,
+    clock,
   });
 });
 after(async () => {
@@ -98,7 +100,7 @@ describe("bearer token flow", () => {
     const registry = emulator.get("short-lived");
     const token = await tokenFor(registry.url, ["repository:library/ubuntu:pull"]);
     assert.equal((await status(`${registry.url}/v2/library/ubuntu/tags/list`, token)).status, 200);
-    await sleep(300);
+    await clock.advance(250);
     const expired = await status(`${registry.url}/v2/library/ubuntu/tags/list`, token);
     assert.equal(expired.status, 401);
     assert.equal(challengeParams(expired.challenge ?? "", "bearer")?.["error"], "invalid_token");

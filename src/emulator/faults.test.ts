@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { builtinProfiles, startEmulator, type Emulator, type EmulatorProfile, type FaultProfile } from "./index.js";
+import { builtinProfiles, startEmulator, VirtualClock, type Emulator, type EmulatorProfile, type FaultProfile } from "./index.js";
 import { basic, challengeParams, nextLink, requestToken, tokenOf } from "./walk.test.js";
 
 const dist28 = builtinProfiles["distribution-2.8"] as EmulatorProfile;
@@ -134,13 +134,15 @@ test("a Link without angle brackets", async () => {
   assert.match(first.headers.get("link") ?? "", /^\/v2\/library\/ubuntu\/tags\/list\?last=[^;]+&n=10; rel="next"$/);
 });
 
-test("latencyMs delays every response", async () => {
-  const slow = await startEmulator({ profiles: ["distribution-2.8"], latencyMs: 60, repositories: { "a/b": { tags: ["x"] } } });
+test("latencyMs delays every response, on the emulator's clock", async () => {
+  const clock = new VirtualClock();
+  const slow = await startEmulator({ profiles: ["distribution-2.8"], latencyMs: 60, repositories: { "a/b": { tags: ["x"] } }, clock });
   try {
-    const started = Date.now();
+    const started = clock.now();
     const response = await fetch(`${slow.get("distribution-2.8").url}/v2/a/b/tags/list`);
     await response.arrayBuffer();
-    assert.ok(Date.now() - started >= 55);
+    assert.equal(clock.now() - started, 60);
+    assert.equal(clock.slept, 60);
   } finally {
     await slow.close();
   }

@@ -18,8 +18,9 @@
  * await emulator.close();
  */
 export type * from "./profile.js";
-export type { Emulator, EmulatedRegistry, EmulatorOptions, RecordedRequest, RepositorySpec, RequestCounts, RequestKind } from "./types.js";
+export type { Emulator, EmulatedRegistry, EmulatorClock, EmulatorOptions, RecordedRequest, RepositorySpec, RequestCounts, RequestKind } from "./types.js";
 export { startEmulator } from "./server.js";
+export { VirtualClock, type VirtualClockOptions } from "./virtual-clock.js";
 export { builtinProfiles } from "./profiles/index.js";
 export { defaultRepositories } from "./repositories.js";
 export { generateTags } from "./tag-generator.js";

@@ -17,7 +17,9 @@ import { route } from "./router.js";
 import { createStore } from "./store.js";
 import { newFaultState, type FaultState } from "./tags.js";
 import { TokenStore } from "./tokens.js";
-import type { EmulatedRegistry, Emulator, EmulatorOptions, RecordedRequest, RequestCounts, RequestKind } from "./types.js";
+import type { EmulatedRegistry, EmulatorClock, Emulator, EmulatorOptions, RecordedRequest, RequestCounts, RequestKind } from "./types.js";
+
+const REAL_CLOCK: EmulatorClock = { now: () => Date.now(), sleep: (ms) => sleep(ms) };
 
 class RunningRegistry implements EmulatedRegistry {
   #log: RecordedRequest[] = [];
@@ -138,13 +140,14 @@ function deliver(res: ServerResponse, reply: Reply, headers: Record<string, stri
 async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions, host: string, port: number, servers: Server[]): Promise<RunningRegistry> {
   const faults = profile.faults ?? {};
   const latencyMs = options.latencyMs ?? 0;
+  const clock = options.clock ?? REAL_CLOCK;
   const faultState: FaultState = newFaultState();
   let ctx: RegistryContext | undefined;
   let registry: RunningRegistry | undefined;
 
   const handler = (listener: Listener) => (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
-      const at = Date.now();
+      const at = clock.now();
       const raw = req.url ?? "/";
       const q = raw.indexOf("?");
       const rawQuery = q < 0 ? "" : raw.slice(q + 1);
@@ -166,7 +169,7 @@ async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions,
       } catch (error) {
         reply = errorReply(500, "UNKNOWN", `emulator error: ${error instanceof Error ? error.message : String(error)}`);
       }
-      if (latencyMs > 0) await sleep(latencyMs);
+      if (latencyMs > 0) await clock.sleep(latencyMs);
       registry?.record({
         kind,
         method: call.method,
@@ -204,7 +207,7 @@ async function startRegistry(profile: EmulatorProfile, options: EmulatorOptions,
     users: options.users ?? {},
     repositories: createStore(options.repositories ?? defaultRepositories(), profile.tags),
     cursorKey: randomBytes(32),
-    now: () => Date.now(),
+    now: () => clock.now(),
   };
   registry = new RunningRegistry(profile, origin, hostPort, authOrigin, foreignOrigin, faultState);
   return registry;

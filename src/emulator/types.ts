@@ -34,6 +34,19 @@ export interface EmulatorOptions {
    * @default 0 (a free port for each)
    */
   readonly port?: number;
+  /**
+   * The time of token expiry, quota windows, Retry-After dates, cursor stamps and
+   * {@link latencyMs}: a `VirtualClock` shared with the client runs them all on
+   * virtual time. Socket-level faults (stall, trickle) stay on real timers. @default the real clock
+   */
+  readonly clock?: EmulatorClock | undefined;
+}
+
+/** What the emulator needs of a clock; the client's `Clock` and `VirtualClock` fit. */
+export interface EmulatorClock {
+  /** Epoch milliseconds. */
+  now(): number;
+  sleep(ms: number): Promise<void>;
 }
 
 /** Kinds of request counted by {@link EmulatedRegistry.counts}. */
@@ -55,7 +68,7 @@ export interface RecordedRequest {
    * still valid token was issued to. Undefined when anonymous (an anonymous token included).
    */
   readonly user: string | undefined;
-  /** `Date.now()` when the request arrived. */
+  /** The emulator clock's `now()` (epoch ms) when the request arrived. */
   readonly at: number;
   /**
    * Listener that received it: the registry's port, its separate auth server, or the

@@ -25,7 +25,8 @@ import { NOT_TLS_CODES, type HttpTransport } from "../transport/http.js";
 import type { NetworkOptions } from "../network/types.js";
 import { withRedirects } from "../transport/redirect.js";
 import { parseErrorBody } from "../transport/registry-error.js";
-import { abortableSleep, withRetry, type RetryOptions } from "../transport/retry.js";
+import { withRetry, type RetryOptions } from "../transport/retry.js";
+import { clockFunctions, systemClock, type Clock } from "../clock.js";
 import { redactUrl, withTrace, type TraceListener } from "../transport/trace.js";
 import { scrubError } from "../transport/echo-guard.js";
 import { escapeServerText, mapStrings } from "../text/safe-text.js";
@@ -60,8 +61,10 @@ export interface ProbeOptions extends NetworkOptions {
   largeN?: number | undefined;
   /** Extra client profiles (for endpoints such as docker.io → registry-1.docker.io). */
   profiles?: readonly RegistryProfile[] | undefined;
-  /** @default Date.now */
+  /** The time of the findings. @default clock.now */
   now?: (() => number) | undefined;
+  /** The time, sleeps and jitter of retries (as ClientOptions.clock). @default systemClock */
+  clock?: Clock | undefined;
 }
 
 export interface Prober {
@@ -140,7 +143,8 @@ export function redactLinkHeader(link: string): string {
 }
 
 async function runProbe(http: HttpTransport, options: ProbeOptions, registryHosts: Set<string>, ref: Reference, signal: AbortSignal | undefined): Promise<ProbeFindings> {
-  const now = options.now ?? Date.now;
+  const clock = clockFunctions(options.clock ?? systemClock);
+  const now = options.now ?? clock.now;
   const startedAt = now();
   const started = performance.now();
   const exchanges: ProbeExchange[] = [];
@@ -163,7 +167,7 @@ async function runProbe(http: HttpTransport, options: ProbeOptions, registryHost
   };
   let send: Transport = withTrace(http.send, record);
   send = withRedirects(send);
-  send = withRetry(send, options.retry ?? { attempts: 2 }, { sleep: abortableSleep, now: Date.now, random: Math.random, onTrace: options.onTrace });
+  send = withRetry(send, options.retry ?? { attempts: 2 }, { sleep: clock.sleep, now: clock.now, random: clock.random, onTrace: options.onTrace });
   const base = send;
   send = async (req) => {
     const res = await base(req);

@@ -122,18 +122,5 @@ export function isTimeoutError(error: unknown): boolean {
   return /TIMEOUT|TIMEDOUT/i.test(code);
 }
 
-/** Sleep that an AbortSignal cuts short with an AbortedError. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError({ cause: signal.reason }));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortedError({ cause: signal?.reason }));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+/** Kept where the pipeline builders import it from; the clock owns it now. */
+export { abortableSleep } from "../clock.js";

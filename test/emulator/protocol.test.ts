@@ -19,6 +19,7 @@ import {
   type Emulator,
   type EmulatorProfile,
   type RecordedRequest,
+  VirtualClock,
 } from "../../src/emulator/index.js";
 
 const USERS = { alice: "alice-password" };
@@ -62,6 +63,8 @@ const tokenRequests = (registry: EmulatedRegistry): RecordedRequest[] => registr
 
 describe("TOK-8: tokens that expire during a listing", () => {
   const LATENCY_MS = 40;
+  // Token lifetimes and the emulator's round trips on one virtual clock: no real second passes.
+  const clock = new VirtualClock();
   let emulator: Emulator;
   before(async () => {
     emulator = await startEmulator({
@@ -73,6 +76,7 @@ describe("TOK-8: tokens that expire during a listing", () => {
       ],
       repositories: { "app/many": { tags: MANY } },
       latencyMs: LATENCY_MS,
+      clock,
     });
   });
   after(async () => emulator?.close());
@@ -80,9 +84,9 @@ describe("TOK-8: tokens that expire during a listing", () => {
   test("a token that dies before its announced expiry is renewed after the invalid_token 401; no page lost or repeated", async () => {
     const registry = emulator.get("lying-lifetime");
     registry.resetCounts();
-    const started = Date.now();
-    const list = await withClient(clientFor(registry, "r.test", { pageSize: 10 }), (c) => c.listTags("r.test/app/many"));
-    const elapsedMs = Date.now() - started;
+    const started = clock.now();
+    const list = await withClient(clientFor(registry, "r.test", { pageSize: 10, clock }), (c) => c.listTags("r.test/app/many"));
+    const elapsedMs = clock.now() - started;
     assert.deepEqual(list.tags, MANY);
     assert.equal(list.pages, 11, "10 full pages + the empty page distribution 3 links after a full one");
 
@@ -105,9 +109,9 @@ describe("TOK-8: tokens that expire during a listing", () => {
   test("a token whose lifetime is announced honestly is renewed before it expires: only the first request sees a 401", async () => {
     const registry = emulator.get("honest-lifetime");
     registry.resetCounts();
-    const started = Date.now();
-    const list = await withClient(clientFor(registry, "r.test", { pageSize: 3 }), (c) => c.listTags("r.test/app/many"));
-    const elapsedMs = Date.now() - started;
+    const started = clock.now();
+    const list = await withClient(clientFor(registry, "r.test", { pageSize: 3, clock }), (c) => c.listTags("r.test/app/many"));
+    const elapsedMs = clock.now() - started;
     assert.deepEqual(list.tags, MANY);
     assert.ok(elapsedMs > 1100, `the listing outlasted the 1 s token (${elapsedMs} ms)`);
     const statuses = tagsRequests(registry).map((r) => r.status);
@@ -309,30 +313,36 @@ describe("cancellation", () => {
   });
   after(async () => emulator?.close());
 
-  test("aborting while a page is in flight rejects promptly with ERR_ABORTED", async () => {
-    const registry = emulator.get("quay-2023");
+  test("aborting while a page is in flight rejects with ERR_ABORTED", async () => {
+    // An emulator whose round trips end only when the test moves its clock: the third
+    // request is held in flight for as long as it takes, so only the abort can end it
+    // (a missed abort would end as an idle timeout, ERR_NETWORK, or a third page).
+    const held = new VirtualClock({ autoAdvance: false });
+    const slow = await startEmulator({ profiles: ["quay-2023"], latencyMs: LATENCY_MS, clock: held });
     const controller = new AbortController();
     let pages = 0;
-    let abortedAt = 0;
-    await withClient(clientFor(registry, "quay.io"), async (client) => {
-      await assert.rejects(
-        (async () => {
-          for await (const page of client.listTagPages("quay.io/big/repo", { signal: controller.signal })) {
-            assert.equal(page.tags.length, 50);
-            if (++pages === 2) {
-              // The next request is on its way; abort while it waits for the emulator.
-              setTimeout(() => {
-                abortedAt = performance.now();
-                controller.abort();
-              }, LATENCY_MS / 2);
+    let releasing = true;
+    const pump = setInterval(() => {
+      if (held.pending === 0) return;
+      if (releasing) void held.advance(LATENCY_MS);
+      else controller.abort();
+    }, 1);
+    try {
+      await withClient(clientFor(slow.get("quay-2023"), "quay.io"), async (client) => {
+        await assert.rejects(
+          (async () => {
+            for await (const page of client.listTagPages("quay.io/big/repo", { signal: controller.signal })) {
+              assert.equal(page.tags.length, 50);
+              if (++pages === 2) releasing = false;
             }
-          }
-        })(),
-        (e: unknown) => isRegtagsError(e) && e.code === "ERR_ABORTED",
-      );
-      const lag = performance.now() - abortedAt;
-      assert.ok(lag < 500, `rejected ${lag.toFixed(0)} ms after abort`);
-    });
+          })(),
+          (e: unknown) => isRegtagsError(e) && e.code === "ERR_ABORTED",
+        );
+      });
+    } finally {
+      clearInterval(pump);
+      await slow.close();
+    }
     assert.equal(pages, 2);
   });
 

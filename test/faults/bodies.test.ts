@@ -4,6 +4,13 @@
  * answers, one that stops mid-body, a body trickled too slowly to ever
  * finish, a body that never ends, and bodies that are not the tag list.
  * Timeouts are shrunk to fractions of a second so a stall costs little.
+ *
+ * Connect, idle and request timeouts are real timers on real sockets (they
+ * bound real I/O; the client's clock does not drive them), so a test may check
+ * that a timeout really waited (a lower bound: a timer never fires early) but
+ * never how soon it ended: an upper bound only measures the machine's load.
+ * That the right timer ended it, and how often it was retried, is in the
+ * message, the trace and the request count.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -97,7 +104,7 @@ describe("timeouts", () => {
       await new Promise((resolve) => silent.close(resolve));
     }
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 550 && elapsed < 3_000, `${elapsed} ms`);
+    assert.ok(elapsed >= 550, `two connect timeouts of 0.3 s: ${elapsed} ms`);
   });
 
   test("a server that accepts and never answers once: the idle timeout fires and one retry gets the page", async () => {
@@ -123,7 +130,7 @@ describe("timeouts", () => {
       assert.match(error.message, new RegExp(`^GET ${escape(registry.url)}/v2/app/x/tags/list: the server stopped answering \\(idle timeout\\)$`));
     });
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 950 && elapsed < 4_000, `${elapsed} ms`);
+    assert.ok(elapsed >= 950, `two idle timeouts of 0.5 s: ${elapsed} ms`);
     assert.equal(tagsRequests(registry).length, 2);
   });
 
@@ -141,13 +148,11 @@ describe("timeouts", () => {
   test("a body that always stops half-way: one retry of the page, then a NetworkError", async () => {
     const registry = emulator.get("stall-body-always");
     registry.resetCounts();
-    const started = Date.now();
     await withHarness(registry, "r.test", { pageSize: 10, ...QUICK }, async (h) => {
       const error = await rejection(h.client.listTags("r.test/app/x"));
       assert.equal(error.code, "ERR_NETWORK");
       assert.match(error.message, /tags\/list: .*(idle timeout|stopped answering)/);
     });
-    assert.ok(Date.now() - started < 4_000);
     assert.equal(tagsRequests(registry).length, 2);
   });
 
@@ -160,10 +165,12 @@ describe("timeouts", () => {
       const error = await rejection(h.client.listTags("r.test/app/x"));
       assert.equal(error.code, "ERR_NETWORK");
       assert.equal(error.message, `GET ${registry.url}/v2/app/x/tags/list: no complete answer within 0.5 s (request timeout)`);
-      assert.equal(h.events.filter((e) => e.type === "retry").length, 1, "a timeout is retried once");
+      // Retried once: two requests below. (On a loaded machine the deadline can also fall
+      // before the headers, and then both the transport and the page announce the retry.)
+      assert.ok(h.events.some((e) => e.type === "retry"), "the timeout is retried");
     });
     const elapsed = Date.now() - started;
-    assert.ok(elapsed >= 900 && elapsed < 3_000, `two tries of 0.5 s: ${elapsed} ms`);
+    assert.ok(elapsed >= 900, `two tries of 0.5 s: ${elapsed} ms`);
     assert.equal(tagsRequests(registry).length, 2);
   });
 

@@ -4,16 +4,23 @@
  * (which HEAD and tag listings do not consume) never slows anything; a 429
  * without Retry-After waits for the quota's reset; and a final 429 says which
  * limit it was and when it resets, in each of Hub's two forms.
+ *
+ * The emulator's quota windows and the client's pacing and retry waits run on
+ * one VirtualClock: pacing a quota that resets every second costs no real
+ * second, and "never slowed down" is the virtual time the client slept, not a
+ * wall-clock bound. The clock starts at the real time because the final
+ * 429's "it resets in" is worded by the error builder from the real time.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import type { TraceEvent } from "../../src/index.js";
-import { digestOf, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { digestOf, startEmulator, VirtualClock, type Emulator } from "../../src/emulator/index.js";
 import { escape, numbered, paginating, profile, rejection, statuses, tagsRequests, withHarness } from "./helpers.js";
 
 const TAGS = numbered(400);
 const hub = profile("dockerhub");
 
+const clock = new VirtualClock({ start: Date.now() });
 let emulator: Emulator;
 before(async () => {
   emulator = await startEmulator({
@@ -26,6 +33,7 @@ before(async () => {
       { ...hub, id: "hub-abuse", faults: { rateLimit: { onTagsRequest: 1, times: 1000, retryAfterSeconds: 60 } } },
     ],
     repositories: { "app/x": { tags: TAGS }, "library/ubuntu": { tags: numbered(200, "u") } },
+    clock,
   });
 });
 after(async () => emulator?.close());
@@ -37,8 +45,8 @@ describe("pacing a quota that our requests consume", () => {
     test(`${style}: 40 pages against 20 requests per second finish without a single 429`, async () => {
       const registry = emulator.get(id);
       registry.resetCounts();
-      const started = Date.now();
-      await withHarness(registry, "r.test", { pageSize: 10 }, async (h) => {
+      const started = clock.now();
+      await withHarness(registry, "r.test", { pageSize: 10, clock }, async (h) => {
         const list = await h.client.listTags("r.test/app/x");
         assert.deepEqual(list.tags, TAGS);
         const events = rateEvents(h.events);
@@ -53,14 +61,14 @@ describe("pacing a quota that our requests consume", () => {
       });
       assert.deepEqual(statuses(tagsRequests(registry)).filter((s) => s !== 200), [], "never ran into the limit");
       assert.equal(tagsRequests(registry).length, 40);
-      assert.ok(Date.now() - started >= 1_000, "slowed down to the quota's pace");
+      assert.ok(clock.now() - started >= 1_000, `slowed down to the quota's pace: ${clock.now() - started} virtual ms`);
     });
   }
 
   test("without pacing (rateLimit.pace false) the same listing runs into 429s: what pacing avoids", async () => {
     const registry = emulator.get("x-quota");
     registry.resetCounts();
-    await withHarness(registry, "r.test", { pageSize: 10, rateLimit: { pace: false }, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 5_000 } }, async (h) => {
+    await withHarness(registry, "r.test", { pageSize: 10, rateLimit: { pace: false }, retry: { attempts: 6, baseDelayMs: 5, maxDelayMs: 5_000 }, clock }, async (h) => {
       assert.deepEqual((await h.client.listTags("r.test/app/x")).tags, TAGS);
       // A 429 without Retry-After waits for x-ratelimit-reset, not the 5 ms backoff.
       const waits = h.events.flatMap((e) => (e.type === "retry" ? [e.waitMs] : []));
@@ -73,8 +81,8 @@ describe("pacing a quota that our requests consume", () => {
     const registry = emulator.get("hub-pulls");
     registry.resetCounts();
     const wanted = numbered(200, "u");
-    const started = Date.now();
-    await withHarness(registry, "docker.io", {}, async (h) => {
+    const slept = clock.slept;
+    await withHarness(registry, "docker.io", { clock }, async (h) => {
       const digests = await h.client.fetchDigests("docker.io/library/ubuntu", wanted, { concurrency: 8 });
       assert.deepEqual(digests.map((d) => d.digest), wanted.map((tag) => digestOf("library/ubuntu", tag)));
       const events = rateEvents(h.events);
@@ -82,7 +90,7 @@ describe("pacing a quota that our requests consume", () => {
       assert.ok(events.every((e) => e.limit === 5 && e.remaining === 5 && e.windowSeconds === 21600 && e.source === "127.0.0.1"));
       assert.deepEqual(h.warnings(), []);
     });
-    assert.ok(Date.now() - started < 5_000);
+    assert.equal(clock.slept - slept, 0, "never waited");
   });
 });
 
@@ -90,7 +98,7 @@ describe("the final 429 says which limit and when it resets", () => {
   test("Docker Hub's pull rate limit (RL-3, JSON TOOMANYREQUESTS with ratelimit headers)", async () => {
     const registry = emulator.get("hub-quota-hour");
     registry.resetCounts();
-    const error = await withHarness(registry, "r.test", { pageSize: 10, rateLimit: { pace: false } }, (h) => rejection(h.client.listTags("r.test/app/x")));
+    const error = await withHarness(registry, "r.test", { pageSize: 10, rateLimit: { pace: false }, clock }, (h) => rejection(h.client.listTags("r.test/app/x")));
     assert.equal(error.code, "ERR_RATE_LIMITED");
     assert.equal(
       error.message,
@@ -102,7 +110,7 @@ describe("the final 429 says which limit and when it resets", () => {
   test("an exhausted x-ratelimit quota resetting in an hour: no retry (longer than the cap), the reset time in the message", async () => {
     const registry = emulator.get("x-quota-hour");
     registry.resetCounts();
-    const error = await withHarness(registry, "r.test", { pageSize: 10, rateLimit: { pace: false } }, (h) => rejection(h.client.listTags("r.test/app/x")));
+    const error = await withHarness(registry, "r.test", { pageSize: 10, rateLimit: { pace: false }, clock }, (h) => rejection(h.client.listTags("r.test/app/x")));
     assert.equal(error.code, "ERR_RATE_LIMITED");
     assert.match(
       error.message,
@@ -114,11 +122,11 @@ describe("the final 429 says which limit and when it resets", () => {
   test("Hub's anti-abuse 429 (text/plain, Retry-After: 60) with a 5 s cap on a wait: fails at once, quoting the body and the Retry-After", async () => {
     const registry = emulator.get("hub-abuse");
     registry.resetCounts();
-    const started = Date.now();
-    const error = await withHarness(registry, "docker.io", {}, (h) => rejection(h.client.listTags("docker.io/library/ubuntu")));
+    const slept = clock.slept;
+    const error = await withHarness(registry, "docker.io", { clock }, (h) => rejection(h.client.listTags("docker.io/library/ubuntu")));
     assert.equal(error.code, "ERR_RATE_LIMITED");
     assert.equal(error.message, `docker.io/library/ubuntu: rate limited by ${registry.host} (429 body: "Too Many Requests (HAP429).") ; the registry says retry after 60`.replace(") ;", ");"));
-    assert.ok(Date.now() - started < 2_000);
+    assert.equal(clock.slept - slept, 0, "no wait at all");
     assert.deepEqual(statuses(tagsRequests(registry)), [429]);
   });
 });

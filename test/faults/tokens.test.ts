@@ -4,10 +4,14 @@
  * that dies after 1 s although it announced 300 s (renewed once after each
  * invalid_token 401, no page lost or repeated), and a digest run whose eight
  * concurrent requests all see the token die at once and share one renewal.
+ *
+ * The emulator and the client share one VirtualClock: token lifetimes and the
+ * emulator's 15 ms round trips are virtual, so the listings take milliseconds
+ * and what is asserted about time cannot depend on the machine's load.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { digestOf, startEmulator, type Emulator } from "../../src/emulator/index.js";
+import { digestOf, startEmulator, VirtualClock, type Emulator } from "../../src/emulator/index.js";
 import { numbered, statuses, tagsRequests, tokenProfile, tokenRequests, withHarness } from "./helpers.js";
 
 const PAGES = 150;
@@ -15,6 +19,7 @@ const TAGS = numbered(PAGES * 10 - 5);
 const DIGEST_TAGS = numbered(1_000, "d");
 const LATENCY_MS = 15;
 
+const clock = new VirtualClock();
 let emulator: Emulator;
 before(async () => {
   emulator = await startEmulator({
@@ -25,6 +30,7 @@ before(async () => {
     ],
     repositories: { "app/long": { tags: TAGS }, "app/digests": { tags: DIGEST_TAGS } },
     latencyMs: LATENCY_MS,
+    clock,
   });
 });
 after(async () => emulator?.close());
@@ -33,9 +39,9 @@ describe("a token that expires during a 150-page listing", () => {
   test("lifetime announced (2 s): renewed ahead of expiry; one 401 in all, every page once", async () => {
     const registry = emulator.get("honest-2s");
     registry.resetCounts();
-    const started = Date.now();
-    const list = await withHarness(registry, "r.test", { pageSize: 10 }, (h) => h.client.listTags("r.test/app/long"));
-    const elapsed = Date.now() - started;
+    const started = clock.now();
+    const list = await withHarness(registry, "r.test", { pageSize: 10, clock }, (h) => h.client.listTags("r.test/app/long"));
+    const elapsed = clock.now() - started;
     assert.deepEqual(list.tags, TAGS);
     assert.equal(list.pages, PAGES);
     assert.ok(elapsed > 2_200, `the listing outlived the token: ${elapsed} ms`);
@@ -50,12 +56,12 @@ describe("a token that expires during a 150-page listing", () => {
   test("lifetime understated by the server (dies after 1 s, says 300 s): one renewal per invalid_token 401, no page lost or repeated", async () => {
     const registry = emulator.get("dies-after-1s");
     registry.resetCounts();
-    const started = Date.now();
+    const started = clock.now();
     const pages: string[][] = [];
-    await withHarness(registry, "r.test", { pageSize: 10 }, async (h) => {
+    await withHarness(registry, "r.test", { pageSize: 10, clock }, async (h) => {
       for await (const page of h.client.listTagPages("r.test/app/long")) pages.push([...page.tags]);
     });
-    const elapsed = Date.now() - started;
+    const elapsed = clock.now() - started;
     assert.deepEqual(pages.flat(), TAGS);
     assert.equal(pages.length, PAGES);
     const tags = tagsRequests(registry);
@@ -73,9 +79,9 @@ describe("a token that expires during a digest run", () => {
   test("eight concurrent HEADs refused at once share one renewal; every digest exact", async () => {
     const registry = emulator.get("dies-after-0.8s");
     registry.resetCounts();
-    const started = Date.now();
-    const digests = await withHarness(registry, "r.test", {}, (h) => h.client.fetchDigests("r.test/app/digests", DIGEST_TAGS, { concurrency: 8 }));
-    const elapsed = Date.now() - started;
+    const started = clock.now();
+    const digests = await withHarness(registry, "r.test", { clock }, (h) => h.client.fetchDigests("r.test/app/digests", DIGEST_TAGS, { concurrency: 8 }));
+    const elapsed = clock.now() - started;
     assert.deepEqual(
       digests.map((d) => [d.tag, d.digest]),
       DIGEST_TAGS.map((tag) => [tag, digestOf("app/digests", tag)]),

@@ -48,6 +48,8 @@ export interface TokenServer {
   readonly service: string;
   /** Every request answered so far, oldest first (live array). */
   readonly requests: readonly TokenRequestRecord[];
+  /** The `exp` (epoch seconds) of every token issued so far, oldest first (live array). */
+  readonly expiries: readonly number[];
   close(): Promise<void>;
 }
 
@@ -167,6 +169,7 @@ function parseScopes(values: readonly string[]): Access[] {
  */
 export async function startTokenServer(options: TokenServerOptions): Promise<TokenServer> {
   const requests: TokenRequestRecord[] = [];
+  const expiries: number[] = [];
   // Opaque refresh token → user name. Only this process knows them.
   const refreshTokens = new Map<string, string>();
   const x5c = options.certificateDer.toString("base64");
@@ -211,6 +214,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
       jti: randomBytes(16).toString("hex"),
       access,
     };
+    expiries.push(claims.exp);
     const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}`;
     // JWS ES256 wants the raw r||s signature (RFC 7518 §3.4), not DER.
     const signature = sign("sha256", Buffer.from(signingInput), { key: options.key, dsaEncoding: "ieee-p1363" });
@@ -358,6 +362,7 @@ export async function startTokenServer(options: TokenServerOptions): Promise<Tok
     realm: `${url}/token`,
     service: options.service,
     requests,
+    expiries,
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
