@@ -91,6 +91,16 @@ test("catalog bodies", () => {
   assert.deepEqual(comparable(streamParse(body, [4], "repositories")), { name: undefined, entries: whole.repositories, nullEntries: 1, digestEntries: 0, invalid: 0 });
 });
 
+test("catalog bodies: a name longer than any registry allows is dropped, as the whole-body parser drops it", () => {
+  // 4097 to 24576 characters used to be kept when streamed (only the oversize path dropped names).
+  const body = JSON.stringify({ repositories: ["a/b", "n".repeat(4097), "x".repeat(30_000), "c"] });
+  const whole = parseCatalogBody(body, "w");
+  assert.deepEqual([whole.repositories, whole.invalidEntries], [["a/b", "c"], 2]);
+  for (const sizes of [[body.length], [4096], [13]]) {
+    assert.deepEqual(comparable(streamParse(body, sizes, "repositories")), { name: undefined, entries: ["a/b", "c"], nullEntries: 0, digestEntries: 0, invalid: 2 });
+  }
+});
+
 test("property: any JSON value, any chunking: the same outcome as JSON.parse-based parsing", () => {
   const tagsValue = fc.oneof(fc.array(fc.oneof(fc.string(), fc.constant(null), fc.integer())), fc.constant(null), fc.string(), fc.dictionary(fc.string(), fc.integer()));
   // Within the nesting limit: deeper bodies are refused by design (see the depth tests below).

@@ -416,7 +416,7 @@ export class ListBodyParser {
     this.#lastEntry = text;
     if (text === undefined) this.#oversizeEntries++;
     else if (text.includes(":")) this.#digestEntries++;
-    else if (this.#field === "tags" && !isTag(text)) this.#invalidEntries.push(text);
+    else if (this.#field === "tags" ? !isTag(text) : text.length > MAX_REPOSITORY_LENGTH) this.#invalidEntries.push(text);
     else this.#entries.push(text);
   }
 
