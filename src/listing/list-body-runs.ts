@@ -41,16 +41,18 @@ export interface RunExtent {
  * run and the scanner reads those bytes.
  */
 export function findRunEnd(chunk: Buffer, start: number): RunExtent | undefined {
-  const limit = Math.min(chunk.length, start + MAX_RUN_BYTES);
-  let end = chunk.indexOf(CLOSE_BRACKET, start);
-  if (end < 0 || end >= limit) end = limit > start ? chunk.lastIndexOf(COMMA, limit - 1) : -1;
-  return end > start ? { end, ascii: isAscii(chunk.subarray(start, end)) } : undefined;
+  // Searched within the window only: a chunk of many megabytes costs each run its own bytes, not the rest of the chunk.
+  const window = chunk.subarray(start, start + MAX_RUN_BYTES);
+  let length = window.indexOf(CLOSE_BRACKET);
+  if (length < 0) length = window.lastIndexOf(COMMA);
+  return length > 0 ? { end: start + length, ascii: isAscii(window.subarray(0, length)) } : undefined;
 }
 
 /**
  * The elements of `chunk[start, run.end)` as `JSON.parse` reads them between
- * brackets, or undefined when it refuses them or finds none (a blank run, a missing comma,
- * a bad escape, a control character…): the scanner then finds the same fault.
+ * brackets, or undefined when it refuses them or finds none (a blank run, a
+ * missing comma, a bad escape, a control character…): the scanner then finds
+ * the same fault.
  * UTF-8 is decoded as the scanner decodes each string (Buffer's decoder, its
  * replacement characters included); a run always ends on an ASCII byte, so no
  * character is split.
