@@ -17,6 +17,7 @@
 import { ProtocolError } from "../errors.js";
 import { MAX_TAG_LENGTH, isTag } from "./tag-grammar.js";
 import { quoteServerText } from "../text/safe-text.js";
+import { findRunEnd, parseRun } from "./list-body-runs.js";
 
 export interface StreamedListBody {
   readonly name: string | undefined;
@@ -98,14 +99,24 @@ type Frame =
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const SCALAR_CHAR = /^[-+.0-9a-zA-Z]$/;
+/** Bytes of numbers and literals: `[-+.0-9a-zA-Z]`. */
+const SCALAR_BYTES = new Uint8Array(256);
+for (const char of "-+.0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") SCALAR_BYTES[char.charCodeAt(0)] = 1;
 /** RFC 8259 §7: the characters that may follow a backslash. */
 const ESCAPES = new Set([...'"\\/bfnrtu'].map((c) => c.charCodeAt(0)));
 const isHexDigit = (byte: number) => (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66);
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
+export interface ListBodyParserOptions {
+  /** Reads every byte with the scanner, never the fast path: the reference the fast path is tested against. @default false */
+  readonly scanOnly?: boolean;
+}
+
 export class ListBodyParser {
   readonly #field: "tags" | "repositories";
+  readonly #fast: boolean;
+  /** In the chunk being pushed, the fast path waits until here: the scanner reads a run the fast path gave back. */
+  #fastFrom = 0;
   readonly #what: string;
   readonly #where: string;
   readonly #stack: Frame[] = [];
@@ -120,6 +131,8 @@ export class ListBodyParser {
   /** Hex digits still due in a `\uXXXX` escape. */
   #hexLeft = 0;
   readonly #maxEntryBytes: number;
+  /** Longest entry kept, in UTF-16 code units; a longer one is dropped, as invalid or oversize. */
+  readonly #maxEntryChars: number;
   /** Characters of the number or literal being read. */
   #scalar = "";
   #name: string | undefined;
@@ -130,25 +143,27 @@ export class ListBodyParser {
   #oversizeEntries = 0;
   #lastEntry: string | undefined;
 
-  constructor(field: "tags" | "repositories", where: string) {
+  constructor(field: "tags" | "repositories", where: string, options: ListBodyParserOptions = {}) {
     this.#field = field;
-    this.#maxEntryBytes = rawBytesFor(field === "tags" ? MAX_TAG_LENGTH : MAX_REPOSITORY_LENGTH);
+    this.#fast = options.scanOnly !== true;
+    this.#maxEntryChars = field === "tags" ? MAX_TAG_LENGTH : MAX_REPOSITORY_LENGTH;
+    this.#maxEntryBytes = rawBytesFor(this.#maxEntryChars);
     this.#what = field === "tags" ? "tag list" : "repository list";
     this.#where = where;
   }
 
   push(chunk: Buffer): void {
     if (this.#head.length < 80) this.#head += chunk.subarray(0, 80).toString("latin1");
-    let i = 0;
+    this.#fastFrom = 0;
+    let i = this.#string === undefined && this.#scalar === "" ? this.#takeRun(chunk, 0) : 0;
     while (i < chunk.length) {
       if (this.#string !== undefined) {
         i = this.#readString(chunk, i);
         continue;
       }
       const byte = chunk[i]!;
-      const char = String.fromCharCode(byte);
-      if (SCALAR_CHAR.test(char)) {
-        this.#scalar += char;
+      if (SCALAR_BYTES[byte] === 1) {
+        this.#scalar += String.fromCharCode(byte);
         if (this.#scalar.length > 400) this.#fail("a number or literal is too long");
         i++;
         continue;
@@ -160,8 +175,48 @@ export class ListBodyParser {
       }
       this.#structural(byte);
       i++;
+      // After the list's `[` or a comma in it, the next elements may come as a run.
+      if (byte === 0x2c || byte === 0x5b) i = this.#takeRun(chunk, i);
     }
     this.#offset += chunk.length;
+  }
+
+  /**
+   * Reads the run of complete elements at `start` in one go when the list
+   * expects an element there and `JSON.parse` vouches for the run; returns
+   * where the scanner goes on (`start` when it is to read the run itself).
+   */
+  #takeRun(chunk: Buffer, start: number): number {
+    if (!this.#fast || start < this.#fastFrom || start >= chunk.length) return start;
+    const frame = this.#stack.at(-1);
+    if (frame?.kind !== "array" || frame.state === "comma-or-end" || !this.#inField()) return start;
+    const run = findRunEnd(chunk, start);
+    if (run === undefined) return start;
+    const values = parseRun(chunk, start, run);
+    if (values === undefined || !this.#vouchesFor(values)) {
+      this.#fastFrom = run.end; // the scanner reads this run (and reports its fault, if any)
+      return start;
+    }
+    frame.index += values.length;
+    frame.state = "comma-or-end";
+    for (const value of values) {
+      if (value === null) this.#nullEntries++;
+      else this.#entry(value as string);
+    }
+    return run.end;
+  }
+
+  /**
+   * Strings and nulls, none longer than an entry kept: what the scanner would
+   * read the same way. A longer string is the scanner's to class as invalid or
+   * oversize (by its raw bytes), and any other value its error to report.
+   */
+  #vouchesFor(values: readonly unknown[]): boolean {
+    for (const value of values) {
+      if (value === null) continue;
+      if (typeof value !== "string" || value.length > this.#maxEntryChars) return false;
+    }
+    return true;
   }
 
   end(): StreamedListBody {
@@ -361,7 +416,7 @@ export class ListBodyParser {
     this.#lastEntry = text;
     if (text === undefined) this.#oversizeEntries++;
     else if (text.includes(":")) this.#digestEntries++;
-    else if (this.#field === "tags" && !isTag(text)) this.#invalidEntries.push(text);
+    else if (this.#field === "tags" ? !isTag(text) : text.length > MAX_REPOSITORY_LENGTH) this.#invalidEntries.push(text);
     else this.#entries.push(text);
   }
 

@@ -24,8 +24,9 @@
  * - A page size the registry rejects (400 PAGINATION_NUMBER_INVALID, 405,
  *   413; PAG-7) is retried smaller on the URL we built.
  * - With `parallel` > 1, a list the registry sorts by name and pages by
- *   `last` is fetched in concurrent ranges (ranges.ts) after the first page,
- *   once a probe confirms the registry honours any `last`; on any surprise
+ *   `last` is fetched in concurrent ranges (ranges.ts) after the first page;
+ *   a probe sent with the first wave must confirm the registry honours any
+ *   `last` before anything the ranges bring is used; on any surprise
  *   the walk goes on link by link from where it was.
  */
 import { IncompleteListError, ProtocolError, isRegtagsError, type RegtagsError } from "../errors.js";
@@ -37,6 +38,7 @@ import { BudgetMeter, DEFAULT_LISTING_BUDGET, type ListingBudget } from "./budge
 import { findNextLink } from "./link.js";
 import { ListBodyParser, MAX_REPOSITORY_LENGTH, type StreamedListBody } from "./list-body-stream.js";
 import { RangeAnomaly, midpoint, walkRanges } from "./ranges.js";
+import { SeenEntries } from "./seen-entries.js";
 import { droppedTagsWarning } from "./tag-grammar.js";
 
 /** A page body reduced to its entries. */
@@ -92,7 +94,7 @@ const SMALLER_PAGE_SIZES = [1000, 100, 50] as const;
 type Fetched = { ok: true; body: ListBody; next: URL | undefined; dropped: number } | { ok: false; error: RegtagsError; status: number };
 
 export async function* walkPages(send: Transport, params: PagedListParams): AsyncGenerator<ListPage, void, undefined> {
-  const seen = new Set<string>();
+  const seen = new SeenEntries();
   const visited = new Set<string>();
   const trace = params.onTrace;
   let pageSize = params.pageSize;
@@ -106,25 +108,18 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
   let sortedSoFar = true; // every entry so far sorts after the one before (by code unit, as `last` compares)
   let lastEntry: string | undefined;
   let previousPageLast: string | undefined;
-  const partial = () => [...seen];
+  const partial = () => seen.list();
   const meter = new BudgetMeter(params.budget ?? DEFAULT_LISTING_BUDGET, params.subject, params.field, partial);
   /** Invalid entries dropped so far (short enough to read), and unread oversize ones: one warning at the end. */
   const dropped = new Set<string>();
   let droppedUnread = 0;
   /** Keeps a page's entries not seen before, within the budget. */
-  const admit = (entries: readonly string[]): string[] => {
-    const fresh: string[] = [];
-    for (const entry of entries) {
-      if (seen.has(entry)) continue;
-      seen.add(entry);
-      fresh.push(entry);
-    }
-    const holding = seen.size + dropped.size;
-    if (!meter.holds(holding)) {
-      for (const entry of fresh) seen.delete(entry); // the partial list is what was yielded
-      meter.checkEntries(holding);
-    }
-    return fresh;
+  const admit = (entries: readonly string[]): readonly string[] => {
+    let holding = 0;
+    const fresh = seen.admit(entries, (size) => meter.holds((holding = size + dropped.size)));
+    // Past the budget nothing of the page was admitted: the partial list is what was yielded.
+    if (fresh === undefined) meter.checkEntries(holding);
+    return fresh ?? [];
   };
 
   const fetchPage = async (target: URL): Promise<Fetched> => {
@@ -282,17 +277,17 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
 
 /**
  * The rest of a sorted list after its first page, fetched in concurrent
- * ranges. First a probe: `last` set between two known entries must answer
- * exactly the known entries after it, or the registry's `last` is not a
- * plain lexical bound and ranges would be wrong.
+ * ranges. With the first wave goes a probe: `last` set between two known
+ * entries must answer exactly the known entries after it, or the registry's
+ * `last` is not a plain lexical bound and ranges would be wrong.
  */
 async function* rangedRemainder(
   fetchPage: (url: URL) => Promise<Fetched>,
   params: PagedListParams,
   firstPage: readonly string[],
   startIndex: number,
-  seen: ReadonlySet<string>,
-  admit: (entries: readonly string[]) => string[],
+  seen: SeenEntries,
+  admit: (entries: readonly string[]) => readonly string[],
 ): AsyncGenerator<ListPage, void, undefined> {
   const size = firstPage.length;
   const fetchAfter = async (cursor: string) => {
@@ -303,15 +298,18 @@ async function* rangedRemainder(
   const k = Math.floor(size / 2) - 1;
   const probe = k >= 0 ? midpoint(firstPage[k]!, firstPage[k + 1]) : undefined;
   if (probe === undefined || seen.has(probe)) throw new RangeAnomaly("no probe point in the first page");
-  const answer = await fetchAfter(probe);
   const expected = firstPage.slice(k + 1);
-  if (answer.entries.length < expected.length || expected.some((entry, i) => answer.entries[i] !== entry)) {
-    throw new RangeAnomaly(`last=${JSON.stringify(probe)} did not answer the entries after it`);
-  }
-  params.onTrace?.({ type: "warning", message: `${params.subject}: the registry sorts by name and honours any last=; listing ${params.parallel} ranges concurrently` });
+  // Sent with the first wave of ranges rather than before it (a round trip
+  // saved); the wave is discarded unless it passes.
+  const check = fetchAfter(probe).then((answer) => {
+    if (answer.entries.length < expected.length || expected.some((entry, i) => answer.entries[i] !== entry)) {
+      throw new RangeAnomaly(`last=${JSON.stringify(probe)} did not answer the entries after it`);
+    }
+    params.onTrace?.({ type: "warning", message: `${params.subject}: the registry sorts by name and honours any last=; listing ${params.parallel} ranges concurrently` });
+  });
   let index = startIndex;
   const maxRequests = params.maxPages * 2;
-  for await (const chunk of walkRanges(fetchAfter, firstPage[size - 1]!, { concurrency: params.parallel!, maxRequests, seed: firstPage })) {
+  for await (const chunk of walkRanges(fetchAfter, firstPage[size - 1]!, { concurrency: params.parallel!, maxRequests, seed: firstPage, gate: check })) {
     const fresh = admit(chunk);
     yield { index: index++, url: `${redactUrl(params.url)} (range)`, entries: fresh, received: chunk.length };
   }

@@ -107,6 +107,13 @@ export interface RangedWalkOptions {
   readonly maxRequests: number;
   /** Entries already listed before `start` (the first page), to estimate how dense the key space is. */
   readonly seed?: readonly string[];
+  /**
+   * A check the caller sent with the first wave (its probe that the registry
+   * honours any `last`): it holds one of the lanes until it settles, nothing
+   * is yielded before it passes, and when it fails the walk throws its error,
+   * discarding whatever the wave brought (exactness first).
+   */
+  readonly gate?: Promise<unknown>;
 }
 
 function commonPrefixLength(a: string, b: string | undefined): number {
@@ -137,6 +144,20 @@ export async function* walkRanges(fetchAfter: FetchAfter, start: string, options
   const inflight = new Map<Range, Promise<void>>();
   let requests = 0;
   let failure: unknown;
+  let gateOpen = options.gate === undefined;
+  let gateFailed = false;
+  let gateFailure: unknown;
+  const gate = options.gate?.then(
+    () => {
+      gateOpen = true;
+    },
+    (error: unknown) => {
+      gateFailed = true;
+      gateFailure = error;
+    },
+  );
+  /** Lanes for ranges: the gate's request holds one until it settles. */
+  const lanes = () => (gateOpen || gateFailed ? options.concurrency : Math.max(1, options.concurrency - 1));
 
   const run = (range: Range) => {
     range.busy = true;
@@ -157,7 +178,10 @@ export async function* walkRanges(fetchAfter: FetchAfter, start: string, options
     inflight.set(range, task);
   };
 
+  /** Pages absorbed so far. */
+  let answered = 0;
   const absorb = (range: Range, cursor: string, entries: readonly string[], hasMore: boolean) => {
+    answered++;
     let previous = cursor;
     const kept: string[] = [];
     for (const entry of entries) {
@@ -183,16 +207,16 @@ export async function* walkRanges(fetchAfter: FetchAfter, start: string, options
   const remainder = (range: Range): number =>
     range.density === undefined ? 0 : range.density * (position(range.hi?.slice(range.prefix)) - position(range.cursor.slice(range.prefix)));
 
-  const splitOne = (): boolean => {
+  /** Splits the range `score` rates highest (undefined: not a candidate) at the midpoint of what it has left. */
+  const splitBest = (score: (range: Range) => number | undefined): boolean => {
     let best: Range | undefined;
-    let bestRemainder = 0;
+    let bestScore = 0;
     for (const range of ranges) {
       if (range.done || range.pageLength === 0) continue;
-      const estimate = remainder(range);
-      // At least three pages left: the cut then lies past the page in flight.
-      if (estimate >= 3 * range.pageLength && estimate > bestRemainder) {
+      const rating = score(range);
+      if (rating !== undefined && rating > bestScore) {
         best = range;
-        bestRemainder = estimate;
+        bestScore = rating;
       }
     }
     if (best === undefined) return false;
@@ -217,22 +241,36 @@ export async function* walkRanges(fetchAfter: FetchAfter, start: string, options
     run(fresh);
     return true;
   };
+  /** Entries left by the range's own density, when at least three pages: the cut then lies past the page in flight. */
+  const byEstimate = (range: Range): number | undefined => {
+    const estimate = remainder(range);
+    return estimate >= 3 * range.pageLength ? estimate : undefined;
+  };
+  /** A range no page has measured yet, by the width of its key span: splitting it is a guess, worth a lane that would idle. */
+  const byWidth = (range: Range): number | undefined => (range.density === undefined ? position(range.hi) - position(range.cursor) : undefined);
 
   while (ranges.length > 0) {
-    for (const range of ranges) if (!range.done && !range.busy && inflight.size < options.concurrency) run(range);
-    while (inflight.size < options.concurrency && splitOne()) {
-      // keep every worker busy
+    if (gateFailed) throw gateFailure;
+    for (const range of ranges) if (!range.done && !range.busy && inflight.size < lanes()) run(range);
+    // Every lane busy: split where the most is left; in the first wave, before
+    // any range has measured its part, guess at the widest unmeasured span.
+    while (inflight.size < lanes() && (splitBest(byEstimate) || (answered === 0 && splitBest(byWidth)))) {
+      // until the lanes are full or nothing is worth a split
     }
     // Hand out what is complete on the left: everything before the first unfinished range.
-    while (ranges.length > 0) {
+    while (gateOpen && ranges.length > 0) {
       const head = ranges[0]!;
       for (const chunk of head.chunks.splice(0)) yield chunk;
       if (!head.done || head.busy) break;
       ranges.shift();
     }
     if (ranges.length === 0) break;
-    if (inflight.size === 0) continue;
-    await Promise.race(inflight.values());
-    if (failure !== undefined) throw failure;
+    if (inflight.size === 0 && gateOpen) continue;
+    await Promise.race(gateOpen ? inflight.values() : [...inflight.values(), gate]);
+    if (failure !== undefined) {
+      // A failed check explains a failed request (a 404 for an unknown `last`) better than the request.
+      if (!gateOpen) await gate;
+      throw gateFailed ? gateFailure : failure;
+    }
   }
 }

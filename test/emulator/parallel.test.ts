@@ -47,16 +47,17 @@ for (const [profile, registry, pageSize] of [
   });
 }
 
-for (const [profile, registry, why] of [
-  ["ghcr", "ghcr.io", "push order: no ranges"],
-  ["quay-2023", "quay.io", "opaque next_page: no ranges"],
-  ["zot", "registry.test", "unknown last answers 404: the probe fails, links are followed"],
+// Where ranges are tried (zot), the probe goes with the first wave (issue 13): a failed one costs that wave, 8 requests.
+for (const [profile, registry, why, extra] of [
+  ["ghcr", "ghcr.io", "push order: no ranges", 1],
+  ["quay-2023", "quay.io", "opaque next_page: no ranges", 1],
+  ["zot", "registry.test", "unknown last answers 404: the probe and its wave fail, links are followed", 8],
 ] as const) {
   test(`${profile}: ${why}; still exact`, async () => {
     const sequential = await list(profile, registry, 1, 500);
     const ranged = await list(profile, registry, 8, 500);
     assert.deepEqual(ranged.tags, sequential.tags);
     assert.doesNotMatch(ranged.warnings.join("\n"), /ranges concurrently/);
-    assert.ok(ranged.requests <= sequential.requests + 1, `${ranged.requests} vs ${sequential.requests}`);
+    assert.ok(ranged.requests <= sequential.requests + extra, `${ranged.requests} vs ${sequential.requests}`);
   });
 }
