@@ -26,7 +26,7 @@ import type { TagDetails } from "./vendor/types.js";
 import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { DEFAULT_LISTING_BUDGET, type ListingBudget } from "./listing/budget.js";
 import { PageSizeMemory } from "./listing/page-size.js";
-import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
+import { BUILTIN_PROFILES, findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, parseRegistryName, type Reference } from "./reference/reference.js";
 import { createGuardedHttp } from "./transport/guarded-http.js";
 import { NOT_TLS_CODES } from "./transport/http.js";
@@ -64,7 +64,7 @@ export interface ClientOptions extends NetworkOptions {
   credentials?: { username: string; password: string } | CredentialResolver;
   /** Receives a redacted event for every exchange and decision. */
   onTrace?: TraceListener;
-  /** `n` of the first tags request; null sends none. @default from the registry's profile, else 1000 */
+  /** `n` of the first tags request; null sends none. @default from the registry's profile, else learned per host: 10000 first (listing/page-size.ts) */
   pageSize?: number | null;
   /** Page cap per listing. @default 100000 */
   maxPages?: number;
@@ -344,8 +344,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     const profile = findProfile(ref.registry, profiles);
     const hints = options.learned?.(ref.registry);
     const hinted = listOptions.pageSize === undefined && options.pageSize === undefined && hints?.pageSize !== undefined;
-    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : hinted ? hints!.pageSize! : (profile?.tagsPageSize !== undefined ? profile.tagsPageSize : DEFAULT_TAGS_PAGE_SIZE);
-    const learnPageSize = listOptions.pageSize === undefined && options.pageSize === undefined && !hinted && profile?.tagsPageSize === undefined;
+    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : hinted ? hints!.pageSize! : profile?.tagsPageSize;
+    const learnPageSize = pageSize === undefined; // nothing decided it: learned per host (listing/page-size.ts)
     const check = hints === undefined || options.onLearnedSurprise === undefined ? undefined : learnedCheck(hints, hinted ? pageSize : undefined, () => tagsChallenges.get(ref.registry) ?? 0);
     const learnt = hints === undefined ? "" : `; learned: ${hinted ? (pageSize === null ? "no n" : `n=${pageSize}`) : "page size given"}${hints.anonymousWithoutToken !== undefined ? `, ${hints.anonymousWithoutToken ? "anonymous reads" : "token needed"}` : ""}`;
     const pages = onEndpoint(ref.registry, (endpoint) => {

@@ -59,7 +59,7 @@ ls options:
                          {"endpoints": {"HOST": "URL"}, "plainHttp": false, "tlsVerify": true,
                           "proxy": "URL", "noProxy": "LIST", "certDir": "DIR"}
   --allow-insecure-realm send credentials to a plain-http token realm that is not loopback
-  --page-size N|none     n of the first request (default: per registry, else 1000)
+  --page-size N|none     n of the first request (default: per registry, else learned)
   --max-pages N          stop with exit 7 after N pages (default 100000)
   --max-tags N           stop with exit 7 past N tags in one listing (default 2000000)
   --max-bytes SIZE       stop with exit 7 past SIZE of pages in one listing, e.g. 512MiB

@@ -104,6 +104,7 @@ describe("page-size decisions", () => {
     }
     assert.equal(linkToFollow(at("last=x&n=0"), 1000, { verbatimLinks: true }).search, "?last=x&n=0");
     assert.equal(linkToFollow(at("last=x&n=0"), undefined, {}).search, "?last=x&n=0", "no n chosen (--page-size none): links as given");
+    assert.equal(linkToFollow(at("last=x"), 100, {}).search, "?last=x", "no more than the usual default page (100): as given");
   });
 
   test("PAG-6 without a link: a page of exactly n, or of a common limit below it, may have more", () => {
@@ -116,15 +117,15 @@ describe("page-size decisions", () => {
 });
 
 describe("a rewritten link the registry refuses (ECR Public answers a rebuilt link with 405)", () => {
-  const TAGS = Array.from({ length: 25 }, (_, i) => `t${String(i).padStart(2, "0")}`);
-  /** Pages of 10 with an opaque `last` and no `n`; a request with both is refused. */
+  const TAGS = Array.from({ length: 500 }, (_, i) => `t${String(i).padStart(3, "0")}`);
+  /** Pages of up to 200 (150 without n), linked with an opaque `last` and no `n`; a request with both is refused. */
   const registry = () =>
     fakeRegistry((url) => {
       const last = url.searchParams.get("last");
       if (last !== null && url.searchParams.has("n")) return { status: 405, code: "UNSUPPORTED" };
-      const n = Number(url.searchParams.get("n") ?? 10);
+      const n = Number(url.searchParams.get("n") ?? 150);
       const start = last === null ? 0 : Number(Buffer.from(last, "base64url").toString());
-      const size = Math.min(n, 10);
+      const size = Math.min(n, 200);
       const end = Math.min(TAGS.length, start + size);
       return { status: 200, tags: TAGS.slice(start, end), ...(end < TAGS.length ? { link: `</v2/app/tags/list?last=${Buffer.from(String(end)).toString("base64url")}>; rel="next"` } : {}) };
     });
@@ -132,14 +133,14 @@ describe("a rewritten link the registry refuses (ECR Public answers a rebuilt li
   test("the link as given, then the host's links as given; every tag once", async () => {
     const memory = new PageSizeMemory();
     const first = registry();
-    assert.deepEqual(await list(first.send, { pageSize: 10, pageSizes: memory }), TAGS);
+    assert.deepEqual(await list(first.send, { pageSize: 200, pageSizes: memory }), TAGS);
     const queries = first.asked.map((u) => u.search);
-    assert.equal(queries[0], "?n=10");
-    assert.match(queries[1]!, /^\?last=[^&]+&n=10$/, "asked with our n first");
+    assert.equal(queries[0], "?n=200");
+    assert.match(queries[1]!, /^\?last=[^&]+&n=200$/, "asked with our n first");
     assert.match(queries[2]!, /^\?last=[^&]+$/, "then the registry's own link");
     assert.equal(queries.length, 4);
     const second = registry();
-    assert.deepEqual(await list(second.send, { pageSize: 10, pageSizes: memory }), TAGS);
+    assert.deepEqual(await list(second.send, { pageSize: 200, pageSizes: memory }), TAGS);
     assert.ok(second.asked.slice(1).every((u) => !u.searchParams.has("n")), "remembered: no more rewriting on this host");
   });
 });

@@ -44,6 +44,13 @@ export const SMALLER_PAGE_SIZES: readonly number[] = [1000, 100, 50];
  */
 const COMMON_LIMITS: ReadonlySet<number> = new Set([50, 100, 1000]);
 
+/**
+ * What a link with `n=0` or no `n` gets: the server's default page, 100 on
+ * ghcr and ECR (registry-quirks.md). Asking such a link for this or less gains
+ * nothing, so it is followed as given.
+ */
+const LINK_DEFAULT_PAGE = 100;
+
 /** Error codes that name the page size (or say nothing else) on a 400. */
 const PAGE_SIZE_CODES: ReadonlySet<string> = new Set(["PAGINATION_NUMBER_INVALID", "UNSUPPORTED"]);
 
@@ -150,13 +157,14 @@ export function askedPageSize(url: URL): number | undefined {
 /**
  * The URL to request for a registry's next link: the link itself, or, when
  * its cursor is a plain `last=` (no other parameter but `n`) and its `n` is
- * missing, `0` or smaller than `wanted`, the same link asking for `wanted`.
+ * missing, `0` or smaller than `wanted` (and `wanted` is above the usual
+ * default page of {@link LINK_DEFAULT_PAGE}), the same link asking for `wanted`.
  * The `last` value is kept byte for byte, opaque or not (ECR), so the page
  * starts where the registry's own link would. Other cursors (quay's
  * `next_page`) and extra parameters (ACR's `orderby`) are never rewritten.
  */
 export function linkToFollow(link: URL, wanted: number | undefined, known: HostPageSizes): URL {
-  if (wanted === undefined || known.verbatimLinks === true) return link;
+  if (wanted === undefined || wanted <= LINK_DEFAULT_PAGE || known.verbatimLinks === true) return link;
   // Read and edited as text: re-serialising the query would re-encode the cursor.
   const parts = link.search.slice(1).split("&");
   const keys = parts.map((part) => part.split("=")[0]);
