@@ -30,7 +30,7 @@
  *   once a probe confirms the registry honours any `last`; on any surprise
  *   the walk goes on link by link from where it was.
  */
-import { IncompleteListError, ProtocolError, isRegtagsError, type RegtagsError } from "../errors.js";
+import { IncompleteListError, ProtocolError, type RegtagsError } from "../errors.js";
 import { errorFromResponse } from "../transport/registry-error.js";
 import { retryability } from "../transport/retry.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
