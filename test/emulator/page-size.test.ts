@@ -70,19 +70,24 @@ describe("page sizes on registries without a client profile", () => {
 
   const tagsQueries = (registry: EmulatedRegistry) => registry.requests.filter((r) => r.kind === "tags").map((r) => r.query ?? "");
 
+  /** The tags of `repo` as a fresh client lists them under the unknown name. */
+  async function listOnce(registry: EmulatedRegistry, repo: string): Promise<string[]> {
+    const client = clientFor(registry);
+    try {
+      return (await client.listTags(`${NAME}/${repo}`)).tags;
+    } finally {
+      await client.close();
+    }
+  }
+
   for (const target of TARGETS) {
     test(`${target.profile}-like, ${REPOS[target.repo as keyof typeof REPOS].tags.length} tags: ${target.expected} requests (target ≤ ${target.max}); the registry's own order`, async () => {
       const registry = emulator.get(target.profile);
       const expected = await ownLinks(registry, target.repo);
-      const client = clientFor(registry);
-      try {
-        const list = await client.listTags(`${NAME}/${target.repo}`);
-        assert.deepEqual(list.tags, expected);
-        assert.equal(registry.counts().total, target.expected, `${target.why}; saw ${tagsQueries(registry).join(" | ").slice(0, 400)}`);
-        assert.ok(registry.counts().total <= target.max);
-      } finally {
-        await client.close();
-      }
+      const tags = await listOnce(registry, target.repo);
+      assert.deepEqual(tags, expected);
+      assert.equal(registry.counts().total, target.expected, `${target.why}; saw ${tagsQueries(registry).join(" | ").slice(0, 400)}`);
+      assert.ok(registry.counts().total <= target.max);
     });
   }
 
@@ -105,48 +110,34 @@ describe("page sizes on registries without a client profile", () => {
   test("an opaque cursor (quay-2023's next_page) is followed exactly as linked, never asked with another n", async () => {
     const registry = emulator.get("quay-2023");
     const expected = await ownLinks(registry, "app/one-k");
-    const client = clientFor(registry);
-    try {
-      const list = await client.listTags(`${NAME}/app/one-k`);
-      assert.deepEqual(list.tags, expected);
-      const queries = tagsQueries(registry);
-      assert.equal(queries.length, 21, "10000 asked, 50 a page whatever n: 21 pages");
-      assert.equal(queries[0], "n=10000");
-      for (const query of queries.slice(1)) assert.match(query, /^n=50&next_page=gAAAA[^&]+$/, "the link's own n=50 and cursor, untouched");
-    } finally {
-      await client.close();
-    }
+    const tags = await listOnce(registry, "app/one-k");
+    assert.deepEqual(tags, expected);
+    const queries = tagsQueries(registry);
+    assert.equal(queries.length, 21, "10000 asked, 50 a page whatever n: 21 pages");
+    assert.equal(queries[0], "n=10000");
+    for (const query of queries.slice(1)) assert.match(query, /^n=50&next_page=gAAAA[^&]+$/, "the link's own n=50 and cursor, untouched");
   });
 
   test("a registry that clamps silently and never links: every tag, none skipped (a page of a common limit is asked past)", async () => {
     const registry = emulator.get("nexus-clamp-1000");
-    const client = clientFor(registry);
-    try {
-      const list = await client.listTags(`${NAME}/app/ten-k`);
-      assert.deepEqual(list.tags, [...REPOS["app/ten-k"].tags].sort());
-      const queries = tagsQueries(registry);
-      // Each cursor is the last tag received, never one computed from n.
-      const sorted = [...REPOS["app/ten-k"].tags].sort();
-      for (let i = 1; i < queries.length; i++) assert.equal(new URLSearchParams(queries[i]).get("last"), sorted[i * 1000 - 1]);
-      assert.equal(queries.length, 11, "10 pages of 1000 and one that comes back empty");
-    } finally {
-      await client.close();
-    }
+    const tags = await listOnce(registry, "app/ten-k");
+    assert.deepEqual(tags, [...REPOS["app/ten-k"].tags].sort());
+    const queries = tagsQueries(registry);
+    assert.equal(queries[0], "n=10000", "asked for more than the clamp, which answers 1000 and no link");
+    // Each cursor is the last tag received, never one computed from n.
+    const sorted = [...REPOS["app/ten-k"].tags].sort();
+    for (let i = 1; i < queries.length; i++) assert.equal(new URLSearchParams(queries[i]).get("last"), sorted[i * 1000 - 1]);
+    assert.equal(queries.length, 11, "10 pages of 1000 and one that comes back empty");
   });
 
   test("a registry that clamps silently and links with n=0: the registry's cursors, every tag once, in its order", async () => {
     const registry = emulator.get("ghcr-n0-clamp-700");
     const expected = await ownLinks(registry, "app/ten-k");
-    const client = clientFor(registry);
-    try {
-      const list = await client.listTags(`${NAME}/app/ten-k`);
-      assert.deepEqual(list.tags, expected);
-      const queries = tagsQueries(registry).filter((q) => q.includes("last="));
-      // Links say n=0 (pages of 100); asked with the clamp learned from the first page instead.
-      assert.ok(queries.every((q) => /(^|&)n=700(&|$)/.test(q)), queries.slice(0, 3).join(" | "));
-      assert.equal(queries.length, Math.ceil(10_000 / 700) - 1);
-    } finally {
-      await client.close();
-    }
+    const tags = await listOnce(registry, "app/ten-k");
+    assert.deepEqual(tags, expected);
+    const queries = tagsQueries(registry).filter((q) => q.includes("last="));
+    // Links say n=0 (pages of 100); asked with the clamp learned from the first page instead.
+    assert.ok(queries.every((q) => /(^|&)n=700(&|$)/.test(q)), queries.slice(0, 3).join(" | "));
+    assert.equal(queries.length, Math.ceil(10_000 / 700) - 1);
   });
 });
