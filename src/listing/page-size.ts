@@ -4,8 +4,8 @@
  *
  * - A registry regtags has no profile for is first asked for
  *   {@link FIRST_PAGE_SIZE}. That is one page for most repositories wherever
- *   `n` is honoured (ghcr reportedly honours 10000; Hub, Harbor, Zot honour any
- *   `n`) or clamped and linked on (distribution 3.1.1 and ACR clamp to 1000,
+ *   `n` is honoured (ghcr reportedly up to 10000; Hub pages by the `n` asked and
+ *   sends everything without it) or clamped and linked on (distribution 3.1.1 and ACR clamp to 1000,
  *   quay to 100); the registries that refuse it (ECR 405 over 1000,
  *   distribution 3.1.0 400 PAGINATION_NUMBER_INVALID, quay for a week in
  *   2024 413; registry-quirks.md) cost one request, once per host.

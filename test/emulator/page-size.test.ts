@@ -36,7 +36,7 @@ const clampWithLinks: EmulatorProfile = {
 };
 
 const PROFILES = ["ghcr-n0", "ecr", "dockerhub", "distribution-3.1.0", "quay-2023", silentClamp, clampWithLinks];
-const REPOS = { "app/ten-k": { tags: generateTags(10_000, SEED) }, "app/one-k": { tags: generateTags(1001, SEED) } };
+const REPOS = { "app/ten-k": { tags: generateTags(10_000, SEED) }, "app/one-k": { tags: generateTags(1001, SEED) }, "app/25k": { tags: generateTags(25_000, SEED) } };
 
 /**
  * Issue 13's targets, as requests the emulator answered in all (401s and token requests included),
@@ -90,6 +90,16 @@ describe("page sizes on registries without a client profile", () => {
       assert.ok(registry.counts().total <= target.max);
     });
   }
+
+  test("a full page with a next link asks for ten times more: Hub-like, 25k tags in two pages (main: 25)", async () => {
+    const registry = emulator.get("dockerhub");
+    const expected = await ownLinks(registry, "app/25k");
+    const tags = await listOnce(registry, "app/25k");
+    assert.deepEqual(tags, expected);
+    const queries = tagsQueries(registry);
+    assert.deepEqual(queries.slice(1).map((q) => new URLSearchParams(q).get("n")), ["10000", "100000"], queries.join(" | ").slice(0, 300));
+    assert.equal(new URLSearchParams(queries[2]).get("last"), expected[9999], "the registry's own cursor");
+  });
 
   test("a refusal is remembered for the host: the next listing on the same client starts below it", async () => {
     const registry = emulator.get("ecr");
