@@ -24,7 +24,8 @@ import { fetchTagDigests, type TagDigest } from "./listing/digests.js";
 import type { TagDetails } from "./vendor/types.js";
 import { listTagPages, type TagPage } from "./listing/list-tags.js";
 import { DEFAULT_LISTING_BUDGET, type ListingBudget } from "./listing/budget.js";
-import { BUILTIN_PROFILES, DEFAULT_TAGS_PAGE_SIZE, findProfile, type RegistryProfile } from "./profiles/profiles.js";
+import { PageSizeMemory } from "./listing/page-size.js";
+import { BUILTIN_PROFILES, findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { isLoopbackRegistry, parseReference, parseRegistryName, type Reference } from "./reference/reference.js";
 import { createGuardedHttp } from "./transport/guarded-http.js";
 import { NOT_TLS_CODES } from "./transport/http.js";
@@ -64,7 +65,7 @@ export interface ClientOptions extends NetworkOptions {
   credentials?: { username: string; password: string } | CredentialResolver | undefined;
   /** Receives a redacted event for every exchange and decision. */
   onTrace?: TraceListener | undefined;
-  /** `n` of the first tags request; null sends none. @default from the registry's profile, else 1000 */
+  /** `n` of the first tags request; null sends none. @default from the registry's profile, else learned per host: 10000 first (listing/page-size.ts) */
   pageSize?: number | null | undefined;
   /** Page cap per listing. @default 100000 */
   maxPages?: number | undefined;
@@ -287,6 +288,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   const registryByOrigin = new Map<string, string>();
   /** Loopback registries that turned out to speak plain http (REF-9). */
   const plainHttpRegistries = new Set<string>();
+  /** Page sizes each host refused, clamped or honoured, for this client's life (listing/page-size.ts). */
+  const pageSizes = new PageSizeMemory();
 
   // 401s to tags requests per registry, counted below auth (which answers
   // them): a listing whose learned hints say "anonymous" compares the count.
@@ -362,7 +365,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     const profile = findProfile(ref.registry, profiles);
     const hints = options.learned?.(ref.registry);
     const hinted = listOptions.pageSize === undefined && options.pageSize === undefined && hints?.pageSize !== undefined;
-    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : hinted ? hints!.pageSize! : (profile?.tagsPageSize !== undefined ? profile.tagsPageSize : DEFAULT_TAGS_PAGE_SIZE);
+    const pageSize = listOptions.pageSize !== undefined ? listOptions.pageSize : options.pageSize !== undefined ? options.pageSize : hinted ? hints!.pageSize! : profile?.tagsPageSize;
+    const learnPageSize = pageSize === undefined; // nothing decided it: learned per host (listing/page-size.ts)
     const check = hints === undefined || options.onLearnedSurprise === undefined ? undefined : learnedCheck(hints, hinted ? pageSize : undefined, () => tagsChallenges.get(ref.registry) ?? 0);
     const learnt = hints === undefined ? "" : `; learned: ${hinted ? (pageSize === null ? "no n" : `n=${pageSize}`) : "page size given"}${hints.anonymousWithoutToken !== undefined ? `, ${hints.anonymousWithoutToken ? "anonymous reads" : "token needed"}` : ""}`;
     const pages = onEndpoint(ref.registry, (endpoint) => {
@@ -372,6 +376,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         repository: ref.repository,
         subject: ref.name,
         pageSize: pageSize ?? undefined,
+        learnPageSize,
+        pageSizes,
         maxPages: listOptions.maxPages ?? options.maxPages ?? 100_000,
         bodyLimitBytes: options.maxPageBytes ?? 256 * 1024 * 1024,
         budget,

@@ -45,7 +45,7 @@ function edges(): Edge[] {
   return result;
 }
 
-const PURE = [/^text\//, /^probe\/(findings|plan|shape|render|saved-profile)\.ts$/, /^reference\//, /^grammar\//, /^auth\/(challenge|scope|token-response)\.ts$/, /^listing\/(link|tags-body|list-body-stream|list-body-runs|ranges|seen-entries|tag-grammar)\.ts$/, /^transport\/retry-after\.ts$/, /^tags\//, /^profiles\//, /^vendor\/(parse|types)\.ts$/, /^network\/(proxy-env|proxy-variables|tls-advice)\.ts$/];
+const PURE = [/^text\//, /^probe\/(findings|plan|shape|render|saved-profile)\.ts$/, /^reference\//, /^grammar\//, /^auth\/(challenge|scope|token-response)\.ts$/, /^listing\/(link|tags-body|list-body-stream|list-body-runs|ranges|seen-entries|tag-grammar|page-size)\.ts$/, /^transport\/retry-after\.ts$/, /^tags\//, /^profiles\//, /^vendor\/(parse|types)\.ts$/, /^network\/(proxy-env|proxy-variables|tls-advice)\.ts$/];
 const IO_MODULES = /^(node:(fs|fs\/promises|child_process|net|http|https|tls|dgram)|undici)$/;
 
 function violations(rule: (edge: Edge) => string | undefined): string[] {
@@ -111,7 +111,7 @@ test("probe/ never imports cli/, emulator/, the client or the auth decorator (it
       if (!e.from.startsWith("probe/")) return undefined;
       if (/^(cli|emulator|credentials|tags|vendor)\/|^client\.ts$|^index\.ts$/.test(e.to)) return `${e.from} → ${e.to}`;
       if (e.to === "auth/authenticate.ts") return `${e.from} → ${e.to}`;
-      if (e.to.startsWith("listing/") && !/^listing\/(link|tags-body)\.ts$/.test(e.to)) return `${e.from} → ${e.to}`;
+      if (e.to.startsWith("listing/") && !/^listing\/(link|tags-body|page-size)\.ts$/.test(e.to)) return `${e.from} → ${e.to}`;
       return undefined;
     }),
     [],

@@ -101,7 +101,7 @@ const CONNECTION: OptionGroup = {
 const PAGING: OptionGroup = {
   title: "paging, budgets, retries and timeouts",
   options: [
-    { name: "--page-size", value: " N|none", text: "n of the first request (default: per registry, else 1000)" },
+    { name: "--page-size", value: " N|none", text: "n of the first request (default: per registry, else learned)" },
     { name: "--max-pages", value: " N", text: "stop with exit 7 after N pages (default 100000)" },
     { name: "--max-tags", value: " N", text: "stop with exit 7 past N tags in one listing (default 2000000)" },
     { name: "--max-bytes", value: " SIZE", text: "stop with exit 7 past SIZE of pages in one listing, e.g. 512MiB\n(default 2GiB)" },
@@ -118,7 +118,7 @@ const PAGING: OptionGroup = {
     {
       name: "--parallel",
       value: " N",
-      text: "list in N concurrent ranges where the registry sorts tags by name\nand honours any last= (checked first; otherwise links are followed)",
+      text: "list in N concurrent ranges where the registry sorts tags by name\nand honours any last= (checked with the first wave; otherwise links are followed)",
     },
     {
       name: "--no-saved-profile",

@@ -64,6 +64,8 @@ export function formatTraceEvent(raw: TraceEvent): string | undefined {
       return `rate limit: ${event.remaining}${event.limit !== undefined ? ` of ${event.limit}` : ""} requests left${event.windowSeconds !== undefined ? ` (window ${event.windowSeconds} s)` : ""}${event.resetInSeconds !== undefined ? `, resets in ${event.resetInSeconds} s` : ""}${event.source !== undefined ? `, counted for ${event.source}` : ""} at ${event.url}`;
     case "network":
       return event.message;
+    case "page-size":
+      return `page size: ${event.message}`;
     case "warning":
       return undefined;
   }

@@ -26,6 +26,7 @@ interface Walk extends WalkOptions {
 const WALKS: readonly Walk[] = [
   { id: "dockerhub", repo: "library/ubuntu", n: 50, pages: 3, tokens: 1 },
   { id: "ghcr", repo: "linuxserver/hedgedoc", pages: 5, tokens: 1 }, // 5 requests, as in the field report
+  { id: "ghcr-n0", repo: "linuxserver/hedgedoc", pages: 5, tokens: 1 }, // as ghcr without n; big/repo below shows the difference
   { id: "quay-2023", repo: "ansible/creator-ee", tokenless: true, pages: 3, tokens: 0 },
   { id: "quay-2024", repo: "ansible/creator-ee", pages: 2, tokens: 1 },
   { id: "quay-2024-06", repo: "ansible/creator-ee", n: 100, pages: 2, tokens: 1 },
@@ -98,6 +99,7 @@ describe("every built-in profile lists every tag", () => {
 const BIG: ReadonlyArray<readonly [id: string, tags: number, tokens: number, options: WalkOptions]> = [
   ["dockerhub", 10, 1, {}],
   ["ghcr", 10, 1, {}],
+  ["ghcr-n0", 91, 1, {}], // 1000, then links with n=0: 90 pages of 100
   ["quay-2023", 200, 1, {}], // capped at 50
   ["quay-2024", 100, 1, {}], // capped at 100
   ["quay-2024-06", 100, 1, { n: 100 }], // n=1000 is a 413; a client must drop to 100

@@ -25,6 +25,8 @@ function nValue(profile: LinkProfile, next: NextPage): string | undefined {
       return String(next.effectiveN);
     case "omit":
       return undefined;
+    case "zero":
+      return "0";
   }
 }
 

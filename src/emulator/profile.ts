@@ -184,9 +184,10 @@ export interface LinkProfile {
   /**
    * `n` written into the link: the request's `n` verbatim, or the page size used when
    * none was sent (`as-requested`); the request's, or `0` when none was sent
-   * (`as-requested-or-zero`, ghcr); the page size actually used (`effective`); none (`omit`, ECR).
+   * (`as-requested-or-zero`, ghcr); the page size actually used (`effective`); none (`omit`, ECR);
+   * always `0`, whatever was sent (`zero`, the other reading of ghcr's trace).
    */
-  readonly n: "as-requested" | "as-requested-or-zero" | "effective" | "omit";
+  readonly n: "as-requested" | "as-requested-or-zero" | "effective" | "omit" | "zero";
   /** Parameters appended after `n` and the cursor (ACR's `orderby=`). */
   readonly extraParams?: ReadonlyArray<readonly [string, string]>;
   /** Percent-encode values (default true); `false` writes them raw (Zot). */

@@ -21,22 +21,25 @@
  * - A page whose body breaks off (a reset or a timeout mid-body, after the
  *   transport's retries are behind us) is asked for again, a bounded number of
  *   times: nothing was yielded from it, so nothing is lost or repeated.
- * - A page size the registry rejects (400 PAGINATION_NUMBER_INVALID, 405,
- *   413; PAG-7) is retried smaller on the URL we built.
+ * - The page size (page-size.ts): a refused `n` (PAG-7) is asked again
+ *   smaller; with `learnPageSize` the walk starts large and grows on full
+ *   pages; a link with a plain `last=` cursor and `n=0` or no `n` is asked
+ *   with our `n`. What a host showed is remembered in `pageSizes`.
  * - With `parallel` > 1, a list the registry sorts by name and pages by
  *   `last` is fetched in concurrent ranges (ranges.ts) after the first page;
  *   a probe sent with the first wave must confirm the registry honours any
  *   `last` before anything the ranges bring is used; on any surprise
  *   the walk goes on link by link from where it was.
  */
-import { IncompleteListError, ProtocolError, isRegtagsError, type RegtagsError } from "../errors.js";
+import { IncompleteListError, ProtocolError, type RegtagsError } from "../errors.js";
 import { errorFromResponse } from "../transport/registry-error.js";
-import { isTimeoutError } from "../transport/retry.js";
+import { retryability } from "../transport/retry.js";
 import { redactUrl, type TraceListener } from "../transport/trace.js";
 import type { Transport, TransportRequest, TransportResponse } from "../transport/types.js";
 import { BudgetMeter, DEFAULT_LISTING_BUDGET, type ListingBudget } from "./budget.js";
 import { findNextLink } from "./link.js";
 import { ListBodyParser, MAX_REPOSITORY_LENGTH, type StreamedListBody } from "./list-body-stream.js";
+import { afterPage, afterRefusal, askedPageSize, firstPageSize, isPageSizeRefusal, linkToFollow, mayContinueWithoutLink, nextPageSize, stepDown, type HostPageSizes, type PageSizeMemory } from "./page-size.js";
 import { RangeAnomaly, midpoint, walkRanges } from "./ranges.js";
 import { SeenEntries } from "./seen-entries.js";
 import { droppedTagsWarning } from "./tag-grammar.js";
@@ -54,8 +57,16 @@ export interface PagedListParams {
   readonly field: "tags" | "repositories";
   /** Name used in messages, e.g. `docker.io/library/ubuntu`. */
   readonly subject: string;
-  /** `n` of the first request; undefined sends none (server default). */
+  /** `n` of the first request; undefined sends none (server default). Ignored with {@link learnPageSize}. */
   readonly pageSize?: number | undefined;
+  /**
+   * Nothing decided the page size (no profile, hint or option): start from
+   * what {@link pageSizes} knows of the host, else large, and grow on full
+   * pages (page-size.ts). @default false
+   */
+  readonly learnPageSize?: boolean | undefined;
+  /** What each host's pages showed, shared by the listings of one client (refusals, clamps). */
+  readonly pageSizes?: PageSizeMemory | undefined;
   /** Stop with IncompleteListError after this many pages. */
   readonly maxPages: number;
   /** Cap on each page body, in bytes. */
@@ -87,9 +98,6 @@ export interface ListPage {
   readonly received: number;
 }
 
-/** Smaller page sizes tried, in order, when a registry rejects `n` (PAG-7). */
-const SMALLER_PAGE_SIZES = [1000, 100, 50] as const;
-
 /** `dropped`: invalid entries on the page not dropped before (progress, though none is listed). */
 type Fetched = { ok: true; body: ListBody; next: URL | undefined; dropped: number } | { ok: false; error: RegtagsError; status: number };
 
@@ -97,9 +105,16 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
   const seen = new SeenEntries();
   const visited = new Set<string>();
   const trace = params.onTrace;
-  let pageSize = params.pageSize;
+  const host = params.url.host;
+  let known: HostPageSizes = params.pageSizes?.get(host) ?? {};
+  const learn = (change: (known: HostPageSizes) => HostPageSizes) => {
+    known = params.pageSizes?.update(host, change) ?? change(known);
+  };
+  const learning = params.learnPageSize === true;
+  let pageSize = learning ? firstPageSize(known) : params.pageSize;
   let url: URL | undefined = listUrl(params.url, pageSize, undefined);
   let built = true; // this URL is ours (not a server's link), so its n may be adapted
+  let rewrittenFrom: URL | undefined; // the registry's own link, when `url` is it asking for our n
   let speculative = false; // PAG-6 continuation without a Link
   let sawLink = false;
   let index = 0;
@@ -149,10 +164,10 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
         body = parser.end();
       } catch (error) {
         // The transport retries only until the headers; a body that breaks off is retried here, as a page.
-        const timedOut = isTimeoutError(error);
-        if (timedOut) timeouts++;
-        if (!isRegtagsError(error) || error.code !== "ERR_NETWORK" || attempt > bodyRetries || timeouts > 1) throw error;
-        trace?.({ type: "retry", method: "GET", url: redactUrl(target), attempt, waitMs: 0, reason: `the body broke off (${error.message}); asking for the page again` });
+        const how = retryability(error);
+        if (how === "once") timeouts++;
+        if ((how !== "backoff" && how !== "once") || attempt > bodyRetries || timeouts > 1) throw error;
+        trace?.({ type: "retry", method: "GET", url: redactUrl(target), attempt, waitMs: 0, reason: `the body broke off (${(error as Error).message}); asking for the page again` });
       }
     }
     if (body.nullEntries > 0) trace?.({ type: "warning", message: `${where}: skipped ${body.nullEntries} null entries in "${params.field}"` });
@@ -198,9 +213,26 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
       visited.add(url.href);
       const page = await fetchPage(url);
       if (!page.ok) {
-        if (built && pageSize !== undefined && rejectsPageSize(page.error)) {
-          const smaller = nextPageSize(pageSize);
-          trace?.({ type: "warning", message: `${params.subject}: the registry rejected n=${pageSize} (${page.status}); retrying with ${smaller === undefined ? "no n" : `n=${smaller}`}` });
+        const refused = isPageSizeRefusal(page.status, errorCodes(page.error));
+        const refusedN = askedPageSize(url);
+        if (refused && rewrittenFrom !== undefined && refusedN !== undefined) {
+          // Its own link asked for our n was refused: for a size this host honoured before, the
+          // rewrite is to blame (ECR Public answers a rebuilt link with 405), so its links are
+          // followed as given from now on; else the size was too large. This page: the link as given.
+          const rewriteRefused = known.honoured !== undefined && refusedN <= known.honoured;
+          learn((k) => (rewriteRefused ? { ...k, verbatimLinks: true } : afterRefusal(k, refusedN)));
+          if (!rewriteRefused) pageSize = stepDown(refusedN, known);
+          trace?.({ type: "page-size", message: `${params.subject}: the registry refused its next link asked with n=${refusedN} (${page.status}); following it as given${rewriteRefused ? `, and ${host}'s links from now on` : ""}` });
+          url = rewrittenFrom;
+          rewrittenFrom = undefined;
+          continue;
+        }
+        if (refused && built && refusedN !== undefined) {
+          learn((k) => afterRefusal(k, refusedN));
+          const smaller = stepDown(refusedN, known);
+          // A size we guessed is ours to step down quietly; one the user or a profile chose is worth a warning.
+          const message = `${params.subject}: the registry rejected n=${refusedN} (${page.status}); retrying with ${smaller === undefined ? "no n" : `n=${smaller}`}`;
+          trace?.(learning ? { type: "page-size", message } : { type: "warning", message });
           pageSize = smaller;
           url = listUrl(params.url, pageSize, url.searchParams.get("last") ?? undefined);
           continue;
@@ -215,6 +247,10 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
         lastEntry = entry;
       }
       const received = body.entries.length + body.nullEntries + body.digestEntries + body.invalidEntries.length + body.oversizeEntries;
+      // What the page says of `n`: null entries are not counted (Nexus appends one to every page, outside n).
+      const outcome = { asked: askedPageSize(url), received: received - body.nullEntries, hasNext: page.next !== undefined };
+      learn((k) => afterPage(k, outcome));
+      pageSize = nextPageSize(pageSize, outcome, known, learning);
       const progressed = fresh.length > 0 || page.dropped > 0;
       let next = page.next;
       trace?.({ type: "page", url: redactUrl(url), tags: received, newTags: fresh.length, next: next === undefined ? undefined : redactUrl(next) });
@@ -224,18 +260,19 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
       }
       built = false;
       speculative = false;
+      rewrittenFrom = undefined;
       // PAG-6: no Link ever, but exactly the `n` we asked for came back: the
       // server may paginate without saying so (old Nexus); ask once more from
       // the last entry. A server that has sent Links ends its list by omitting one.
       const last = body.entries.at(-1);
       if (next !== undefined) sawLink = true;
-      else if (!sawLink && !params.alwaysLinks && pageSize !== undefined && (body.entries.length === pageSize || received === pageSize)) {
+      else if (!sawLink && !params.alwaysLinks && mayContinueWithoutLink(outcome, known)) {
         // The cursor is the last entry as sent, even a dropped one: the server sorted it in.
         if (body.lastEntry === undefined && body.oversizeEntries > 0) {
           throw new IncompleteListError(`${params.subject}: page ${index + 1} (${redactUrl(url)}) is full without a next link and ends with an entry too long to ask for the rest after; ${seen.size} ${params.field} listed`, partial());
         }
         if (body.lastEntry !== undefined) {
-          next = listUrl(params.url, pageSize, body.lastEntry);
+          next = listUrl(params.url, outcome.asked, body.lastEntry);
           built = true;
           speculative = true;
         }
@@ -253,7 +290,8 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
           }
           return;
         } catch (error) {
-          if (!(error instanceof RangeAnomaly) && !(isRegtagsError(error) && (error.code === "ERR_NOT_FOUND" || error.code === "ERR_REGISTRY" || error.code === "ERR_PROTOCOL"))) throw error;
+          // On any surprise the registry's links take over, unless nothing would help (auth, abort, budget).
+          if (!(error instanceof RangeAnomaly) && retryability(error) === "never") throw error;
           // Go on link by link; `seen` drops what the ranges already gave.
           trace?.({ type: "warning", message: `${params.subject}: concurrent ranges abandoned (${(error as Error).message}); following the registry's links instead` });
           resuming = true;
@@ -270,6 +308,12 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
         throw new IncompleteListError(`${params.subject}: the next link's cursor ${how} (last=${JSON.stringify(nextCursor)} after last=${JSON.stringify(cursor)}) on a list sorted by name, at ${redactUrl(next)}; stopping instead of looping, ${seen.size} ${params.field} listed`, partial());
       }
       previousPageLast = body.lastEntry ?? previousPageLast;
+      if (next !== undefined && !speculative) {
+        // ghcr's n=0 and ECR's missing n would fall back to the default page (100): ask for ours where the cursor allows.
+        const target = linkToFollow(next, pageSize, known);
+        if (target !== next) rewrittenFrom = next;
+        next = target;
+      }
       url = next;
     }
   }
@@ -330,15 +374,7 @@ export function listUrl(base: URL, n: number | undefined, last: string | undefin
   return url;
 }
 
-function rejectsPageSize(error: RegtagsError): boolean {
-  const status = (error as { status?: number }).status;
-  const codes = ((error as { errors?: readonly { code: string }[] }).errors ?? []).map((e) => e.code);
-  if (status === 413 || status === 405) return true; // quay 2024-06 TOO_MANY_TAGS_REQUESTED; ECR UNSUPPORTED maxResults
-  return status === 400 && (codes.includes("PAGINATION_NUMBER_INVALID") || codes.length === 0);
-}
-
-/** The next smaller `n`, or undefined for "send no n" (the server's default). */
-function nextPageSize(current: number): number | undefined {
-  for (const size of SMALLER_PAGE_SIZES) if (size < current) return size;
-  return undefined;
+/** The registry's error codes on a refused page, e.g. `PAGINATION_NUMBER_INVALID`. */
+function errorCodes(error: RegtagsError): string[] {
+  return ((error as { errors?: readonly { code: string }[] }).errors ?? []).map((e) => e.code);
 }

@@ -111,11 +111,11 @@ export interface ProbedLink {
   /** `n` before or after the cursor; absent when links carry no `n`. */
   readonly order?: "n-first" | "cursor-first";
   /**
-   * `n` in links: `omit`, `as-requested-or-zero` (ghcr: `n=0` when none was sent),
+   * `n` in links: `omit`, `as-requested-or-zero` (ghcr: `n=0` when none was sent), `zero` (`n=0` even after n=1),
    * `effective` (the clamped size), `as-requested` (echoed; also what `effective`
    * looks like while no request was clamped).
    */
-  readonly n?: "as-requested" | "as-requested-or-zero" | "effective" | "omit";
+  readonly n?: "as-requested" | "as-requested-or-zero" | "effective" | "omit" | "zero";
   /** Parameters besides `n` and the cursor (ACR's `orderby=`). */
   readonly extraParams?: ReadonlyArray<readonly [string, string]>;
 }

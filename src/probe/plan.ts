@@ -155,8 +155,3 @@ export function nextSearchSize(history: readonly SearchOutcome[], maxRequests: n
   }
   return SEARCH_LADDER.find((n) => n < smallestRefused && !tried.has(n));
 }
-
-/** Statuses that mean "this page size is not accepted" (PAG-7). */
-export function isPageSizeRefusal(status: number): boolean {
-  return status === 400 || status === 405 || status === 413 || status === 416 || status === 422;
-}

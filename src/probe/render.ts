@@ -229,7 +229,7 @@ function linkParamsText(f: ProbeFindings): string {
     const link = t.link;
     if (link.form === "none") return "—";
     const n =
-      link.n === "omit" ? "no n" : link.n === "as-requested-or-zero" ? "n echoed, n=0 when none was sent" : link.n === "effective" ? "n = the page size used" : "n echoed";
+      link.n === "omit" ? "no n" : link.n === "zero" ? "n=0 always" : link.n === "as-requested-or-zero" ? "n echoed, n=0 when none was sent" : link.n === "effective" ? "n = the page size used" : "n echoed";
     const order = link.order === undefined ? "" : link.order === "n-first" ? "n first, " : "cursor first, ";
     const extra = link.extraParams !== undefined ? `; also ${link.extraParams.map(([k, v]) => `${k}=${v}`).join("&")}` : "";
     return `${order}${n}${extra}`;

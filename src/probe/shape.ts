@@ -20,7 +20,8 @@ import type {
   ProbedToken,
   SeenErrorAnswer,
 } from "./findings.js";
-import { isPageSizeRefusal, type ProbeStepId, type SearchOutcome } from "./plan.js";
+import { isPageSizeRefusal } from "../listing/page-size.js";
+import type { ProbeStepId, SearchOutcome } from "./plan.js";
 
 /** One response as recorded by the probe. */
 export interface SeenResponse {
@@ -132,7 +133,8 @@ export function nextTarget(link: string | undefined): string | undefined {
 
 /** How a page request for `n` came out, for the search (plan.ts). */
 export function pageOutcome(page: SeenPage): SearchOutcome["outcome"] {
-  if (page.status !== 200) return isPageSizeRefusal(page.status) ? "refused" : "other";
+  // The lister's own rule (page-size.ts), so the probe never saves a limit the lister would not step down to.
+  if (page.status !== 200) return isPageSizeRefusal(page.status, page.errorCode === undefined ? [] : [page.errorCode]) ? "refused" : "other";
   if (page.received === undefined) return "other"; // a 200 whose body is no tag list
   const received = page.received;
   const n = page.n ?? 0;
@@ -396,6 +398,7 @@ function shapeLink(
   const cursorAt = cursorParam === undefined ? -1 : keys.indexOf(cursorParam);
   let n: ProbedLink["n"];
   if (nAt < 0) n = "omit";
+  else if (seen.n1Link !== undefined && queryOf(seen.n1Link).find(([key]) => key === "n")?.[1] === "0") n = "zero";
   else if (seen.dpLink !== undefined && queryOf(seen.dpLink).find(([key]) => key === "n")?.[1] === "0") n = "as-requested-or-zero";
   else if (seen.clampLink !== undefined) {
     const linked = queryOf(seen.clampLink.target).find(([key]) => key === "n")?.[1];

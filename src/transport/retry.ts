@@ -69,12 +69,8 @@ export function withRetry(next: Transport, options: RetryOptions, deps: RetryDep
       }
       const timedOut = response === undefined && isTimeoutError(failure);
       if (timedOut) timeouts++;
-      const retryable =
-        idempotent &&
-        attempt < attempts &&
-        (response !== undefined
-          ? RETRYABLE_STATUSES.has(response.status)
-          : isRegtagsError(failure) && failure.code === "ERR_NETWORK" && timeouts <= 1);
+      const how = retryability(response !== undefined ? response.status : failure);
+      const retryable = idempotent && attempt < attempts && (how === "backoff" || (how === "once" && timeouts <= 1));
       if (!retryable) {
         if (response !== undefined) return response;
         throw failure;
@@ -113,6 +109,40 @@ function toldWait(response: TransportResponse, nowMs: number): number | undefine
   if (quota === undefined || quota.remaining > 0 || quota.resetAt === undefined) return undefined;
   const wait = quota.resetAt - nowMs;
   return wait > 0 ? wait : undefined;
+}
+
+/**
+ * How a failed exchange may be tried again: the one answer for the transport
+ * (above), the page walker (a page body that breaks off) and the range walker
+ * (whether to go on link by link). Give it a status or an error.
+ * - `backoff`: the same request again after a backoff: 408, 429, 500, 502,
+ *   503, 504 (RFC 9110 §15.5.9, §15.6; RL-2), a reset or refused connection.
+ * - `once`: the same request again, once: a connect, idle or whole-request
+ *   timeout (a server that stalls twice in a row is down).
+ * - `differently`: the registry answered this request for good (any other
+ *   status, a body that is no list): the same request gets the same answer,
+ *   another may not (a smaller `n`, links instead of ranges).
+ * - `never`: nothing to try again (credentials, TLS, proxy, an abort, a
+ *   budget, a rate limit already waited out, a bug).
+ */
+export type Retryability = "backoff" | "once" | "differently" | "never";
+
+export function retryability(outcome: number | unknown): Retryability {
+  if (typeof outcome === "number") return RETRYABLE_STATUSES.has(outcome) ? "backoff" : "differently";
+  if (!isRegtagsError(outcome)) return "never";
+  switch (outcome.code) {
+    case "ERR_NETWORK":
+      return isTimeoutError(outcome) ? "once" : "backoff";
+    case "ERR_REGISTRY":
+    case "ERR_NOT_FOUND": {
+      const status = (outcome as { status?: unknown }).status;
+      return typeof status === "number" ? retryability(status) : "differently";
+    }
+    case "ERR_PROTOCOL":
+      return "differently";
+    default:
+      return "never";
+  }
 }
 
 /** A connect, idle or whole-request timeout (as opposed to a reset or refusal). */

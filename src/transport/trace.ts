@@ -37,6 +37,8 @@ export type TraceEvent =
       source: string | undefined;
     }
   | { type: "warning"; message: string }
+  /** A page size chosen, stepped down or a link asked with our `n` (listing/page-size.ts); --debug only. */
+  | { type: "page-size"; message: string }
   /** How a request went (direct, or via which proxy) and which trust applied to a host; never credentials. */
   | { type: "network"; message: string };
 

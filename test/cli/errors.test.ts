@@ -128,7 +128,7 @@ describe("exit 2: invalid references and usage errors", { concurrency: 3 }, () =
 
   test("an uppercase first component is a registry name (REF-3), not an invalid reference", async () => {
     const result = await ls(emulator.get("distribution-3"), "UPPER", "UPPER/case");
-    failsWith(result, 4, /^regtags: UPPER\/case: repository not found \(404 NAME_UNKNOWN[^)]*\) at http:\/\/127\.0\.0\.1:\d+\/v2\/case\/tags\/list\?n=1000$/);
+    failsWith(result, 4, /^regtags: UPPER\/case: repository not found \(404 NAME_UNKNOWN[^)]*\) at http:\/\/127\.0\.0\.1:\d+\/v2\/case\/tags\/list\?n=10000$/);
   });
 
   const usage: ReadonlyArray<readonly [readonly string[], RegExp]> = [
@@ -199,7 +199,7 @@ describe("exit 4, 5, 7: registry answers", { concurrency: 3 }, () => {
   test("404 NAME_UNKNOWN is exit 4 naming the repository and the URL", async () => {
     const registry = emulator.get("distribution-3");
     const result = await ls(registry, "r.test", "r.test/nobody/nothing");
-    failsWith(result, 4, new RegExp(`^regtags: r\\.test/nobody/nothing: repository not found \\(404 NAME_UNKNOWN: repository name not known to registry\\) at ${escape(registry.url)}/v2/nobody/nothing/tags/list\\?n=1000$`));
+    failsWith(result, 4, new RegExp(`^regtags: r\\.test/nobody/nothing: repository not found \\(404 NAME_UNKNOWN: repository name not known to registry\\) at ${escape(registry.url)}/v2/nobody/nothing/tags/list\\?n=10000$`));
   });
 
   test("429 that never stops: 4 attempts, then exit 5 saying rate limited", async () => {
@@ -231,7 +231,7 @@ describe("exit 4, 5, 7: registry answers", { concurrency: 3 }, () => {
     test(`a 200 with a broken body (${id}) is exit 5 naming the URL`, async () => {
       const registry = emulator.get(id);
       const result = await ls(registry, "r.test", "r.test/library/ubuntu");
-      failsWith(result, 5, new RegExp(`^regtags: r\\.test/library/ubuntu: GET ${escape(registry.url)}/v2/library/ubuntu/tags/list\\?n=1000: ${why}`));
+      failsWith(result, 5, new RegExp(`^regtags: r\\.test/library/ubuntu: GET ${escape(registry.url)}/v2/library/ubuntu/tags/list\\?n=10000: ${why}`));
       assert.equal(result.stdout, "");
     });
   }
@@ -248,7 +248,7 @@ describe("exit 4, 5, 7: registry answers", { concurrency: 3 }, () => {
       assert.deepEqual(stdoutLines(result), lexical("library/ubuntu"), id);
       const lines = result.stderr.replace(/\n$/, "").split("\n");
       assert.equal(lines.length, 1, result.stderr);
-      assert.match(lines[0] as string, new RegExp(`^regtags: warning: r\\.test/library/ubuntu: GET ${escape(registry.url)}/v2/library/ubuntu/tags/list\\?n=1000: ${why.source}`));
+      assert.match(lines[0] as string, new RegExp(`^regtags: warning: r\\.test/library/ubuntu: GET ${escape(registry.url)}/v2/library/ubuntu/tags/list\\?n=10000: ${why.source}`));
     }
   });
 

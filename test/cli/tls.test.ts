@@ -48,5 +48,5 @@ test("--tls-verify=false lists over https (no http fallback needed)", async () =
   const run = await runCli(["ls", "--tls-verify=false", `${host}/team/app`]);
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout, "1.0\n2.0\n");
-  assert.deepEqual(requests, ["GET /v2/team/app/tags/list?n=1000"]);
+  assert.deepEqual(requests, ["GET /v2/team/app/tags/list?n=10000"]);
 });

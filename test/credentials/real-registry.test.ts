@@ -109,7 +109,7 @@ describe("credential sources against the real registry, token auth", { concurren
     const box = await fresh();
     const result = await listsWith(box.env, ref, tags, ["--registry-token", registryToken]);
     assert.doesNotMatch(result.stderr, /\[token\]/, "the token service is never asked");
-    assert.match(result.stderr, /→ GET http:\/\/127\.0\.0\.1:\d+\/v2\/private\/secret\/tags\/list\?n=1000 \[tags\] authorization: Bearer <redacted>/);
+    assert.match(result.stderr, /→ GET http:\/\/127\.0\.0\.1:\d+\/v2\/private\/secret\/tags\/list\?n=10000 \[tags\] authorization: Bearer <redacted>/);
   });
 
   test("--authfile (namespaced key host/ns)", async () => {

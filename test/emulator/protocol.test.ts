@@ -257,7 +257,9 @@ describe("protocol edge cases against overridden profiles", () => {
         if (c.id === "ecr") assert.deepEqual([...list.tags].sort(), lexical(c.repo), "ECR lists unsorted");
         else assert.deepEqual(list.tags, c.order === "lexical" ? lexical(c.repo) : pushOrder(c.repo));
         const tags = tagsRequests(registry);
-        assert.deepEqual(tags.map((r) => r.status), [401, ...Array<number>(tags.length - 1).fill(200)]);
+        // ECR refuses the n=10000 regtags starts with on a registry it has no profile for (405), once.
+        const refusals = c.id === "ecr" ? [405] : [];
+        assert.deepEqual(tags.map((r) => r.status), [401, ...refusals, ...Array<number>(tags.length - 1 - refusals.length).fill(200)]);
         assert.equal(tags[0]?.authScheme, "none");
         assert.ok(tags.slice(1).every((r) => r.authScheme === (c.tokens === 0 ? "basic" : "bearer")));
         assert.equal(tokenRequests(registry).length, c.tokens);

@@ -211,7 +211,7 @@ describe("bodies", () => {
       registry.resetCounts();
       const error = await withHarness(registry, "r.test", {}, (h) => rejection(h.client.listTags("r.test/app/x")));
       assert.equal(error.code, "ERR_PROTOCOL");
-      assert.match(error.message, new RegExp(`^r\\.test/app/x: GET ${escape(registry.url)}/v2/app/x/tags/list\\?n=1000: ${why}`));
+      assert.match(error.message, new RegExp(`^r\\.test/app/x: GET ${escape(registry.url)}/v2/app/x/tags/list\\?n=10000: ${why}`));
       assert.equal(tagsRequests(registry).length, 1, "not retried: the body is wrong, not lost");
     });
   }
@@ -228,7 +228,7 @@ describe("bodies", () => {
     const registry = emulator.get("nulls-and-digests");
     await withHarness(registry, "r.test", {}, async (h) => {
       assert.deepEqual((await h.client.listTags("r.test/app/x")).tags, ["v01", "v02"]);
-      const where = `r.test/app/x: GET ${registry.url}/v2/app/x/tags/list?n=1000`;
+      const where = `r.test/app/x: GET ${registry.url}/v2/app/x/tags/list?n=10000`;
       assert.deepEqual(h.warnings(), [`${where}: skipped 2 null entries in "tags"`, `${where}: skipped 1 digest-shaped entries in "tags" (not tags)`]);
     });
   });

@@ -68,7 +68,7 @@ test("64 MiB of '[' after the tags: exit 5 naming the nesting, in bounded memory
   const run = await measured(["ls", reg.name]);
   t.diagnostic(`exit ${run.code}, peak RSS ${run.peakMiB} MiB`);
   assert.equal(run.code, 5, run.stderr);
-  assert.deepEqual(oneLine(run.stderr), [`regtags: ${reg.name}: GET http://${reg.name.replace("/team/app", "")}/v2/team/app/tags/list?n=1000: the JSON nests deeper than 16 levels, more than any tag list needs`]);
+  assert.deepEqual(oneLine(run.stderr), [`regtags: ${reg.name}: GET http://${reg.name.replace("/team/app", "")}/v2/team/app/tags/list?n=10000: the JSON nests deeper than 16 levels, more than any tag list needs`]);
   assert.equal(run.stdout, "");
   assert.ok(run.peakMiB < 150, `peak RSS ${run.peakMiB} MiB`);
 });
@@ -109,10 +109,10 @@ test("pages that never end stop at the default budget of 2 million tags: exit 7,
 
 test("--max-tags N stops the listing past N tags; with --allow-partial what was listed is printed, exit 10", async () => {
   const reg = await registry(endless());
-  const strict = await measured(["ls", "--max-tags", "2500", reg.name]);
+  const strict = await measured(["ls", "--page-size", "1000", "--max-tags", "2500", reg.name]);
   assert.equal(strict.code, 7, strict.stderr);
   assert.match(strict.stderr, /: stopped at the listing's budget of 2500 tags with 2000 listed; the next page would pass it; raise --max-tags to go on\n$/);
-  const partial = await measured(["ls", "--max-tags", "2500", "--allow-partial", reg.name]);
+  const partial = await measured(["ls", "--page-size", "1000", "--max-tags", "2500", "--allow-partial", reg.name]);
   assert.equal(partial.code, 10, partial.stderr);
   assert.equal(partial.stdout.split("\n").length - 1, 2000);
   assert.match(partial.stderr, /^regtags: warning: .*budget of 2500 tags.*\(--allow-partial\)$/m);

@@ -76,7 +76,7 @@ test("a Link rel=next from an https page to http is refused: exit 5, the http or
   );
   const run = await runCli(["ls", "--tls-verify=false", `127.0.0.1:${secure.port}/team/app`], { timeoutMs: 30_000 });
   assert.equal(run.code, 5, run.stderr);
-  assert.match(run.stderr, new RegExp(`^regtags: 127\\.0\\.0\\.1:${secure.port}/team/app: GET https://127\\.0\\.0\\.1:${secure.port}/v2/team/app/tags/list\\?n=1000: refusing the Link rel="next" from https to http \\("http://127\\.0\\.0\\.1:${plain.port}"\\)`));
+  assert.match(run.stderr, new RegExp(`^regtags: 127\\.0\\.0\\.1:${secure.port}/team/app: GET https://127\\.0\\.0\\.1:${secure.port}/v2/team/app/tags/list\\?n=10000: refusing the Link rel="next" from https to http \\("http://127\\.0\\.0\\.1:${plain.port}"\\)`));
   assert.equal(run.stderr.trim().split("\n").length, 1);
   assert.equal(run.stdout, "");
   assert.deepEqual(plain.seen, []);

@@ -95,7 +95,7 @@ describe("auth errors name the registry and the repository", { concurrency: true
       "a 401 without any challenge",
       () => respond(401, "Unauthorized"),
       3,
-      (url) => `regtags: r.test/${REPO}: 401 Unauthorized without a usable WWW-Authenticate challenge at ${url}/v2/${REPO}/tags/list?n=1000`,
+      (url) => `regtags: r.test/${REPO}: 401 Unauthorized without a usable WWW-Authenticate challenge at ${url}/v2/${REPO}/tags/list?n=10000`,
     ],
     [
       "a realm that is not a URL",

@@ -12,7 +12,7 @@ export interface RawRequest {
   /** 1 for the first request the server read, 2 for the next, … (across connections). */
   readonly index: number;
   readonly method: string;
-  /** The request target as sent, e.g. `/v2/app/x/tags/list?n=1000`. */
+  /** The request target as sent, e.g. `/v2/app/x/tags/list?n=10000`. */
   readonly target: string;
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string>>;

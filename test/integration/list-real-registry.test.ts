@@ -109,7 +109,7 @@ describe("real distribution registry, token auth", () => {
     const run = await runCli(["ls", "--debug", `${registry.host}/team/empty`]);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, "gone\n");
-    assert.match(run.stderr, /← 401 GET http:\/\/127\.0\.0\.1:\d+\/v2\/team\/empty\/tags\/list\?n=1000/);
+    assert.match(run.stderr, /← 401 GET http:\/\/127\.0\.0\.1:\d+\/v2\/team\/empty\/tags\/list\?n=10000/);
     assert.match(run.stderr, /www-authenticate: Bearer realm=/);
     assert.match(run.stderr, /authorization: Bearer <redacted>/);
     assert.doesNotMatch(run.stderr, /eyJ[A-Za-z0-9_-]{10,}/, "no JWT in the trace");

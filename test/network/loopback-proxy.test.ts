@@ -136,7 +136,7 @@ test("plain http through the proxy in absolute form, with Proxy-Authorization", 
   proxyLog.length = 0;
   const run = await list(`registry.test:${httpPort}/team/app`, { plainHttp: true, env: { http_proxy: `http://alice:s3cr%40t@${authProxyUrl}` } });
   assert.deepEqual(run.tags, ["1.0", "2.0"], run.error?.message);
-  assert.deepEqual(proxyLog, [`GET http://registry.test:${httpPort}/v2/team/app/tags/list?n=1000 (auth)`]);
+  assert.deepEqual(proxyLog, [`GET http://registry.test:${httpPort}/v2/team/app/tags/list?n=10000 (auth)`]);
   const refused = await list(`registry.test:${httpPort}/team/app`, { plainHttp: true, env: { HTTP_PROXY: authProxyUrl } });
   assert.equal(refused.error?.code, "ERR_PROXY");
   assert.match(refused.error!.message, /requires proxy authentication \(407\)/);

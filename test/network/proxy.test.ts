@@ -242,7 +242,7 @@ describe("plain http through HTTP_PROXY", () => {
     const { result: run, entries } = await logged(squid, () => runCli(["ls", "--plain-http", plainRef], { env: { HTTP_PROXY: squid.url } }));
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(sortedLines(run.stdout), [...TAGS]);
-    assert.ok(entries.includes(`GET http://registry.test:${plainRegistry.port}/v2/${REPOSITORY}/tags/list?n=1000 200`), entries.join(" | "));
+    assert.ok(entries.includes(`GET http://registry.test:${plainRegistry.port}/v2/${REPOSITORY}/tags/list?n=10000 200`), entries.join(" | "));
     for (const entry of entries) assert.match(entry, new RegExp(`^GET http://registry\\.test:${plainRegistry.port}/v2/`));
   });
 

@@ -13,6 +13,7 @@ import { ecr } from "./ecr.js";
 import { forgejo } from "./forgejo.js";
 import { gcr } from "./gcr.js";
 import { ghcr } from "./ghcr.js";
+import { ghcrN0 } from "./ghcr-n0.js";
 import { harbor } from "./harbor.js";
 import { nexus } from "./nexus.js";
 import { quay2023 } from "./quay-2023.js";
@@ -21,7 +22,7 @@ import { quay2024 } from "./quay-2024.js";
 import { zot } from "./zot.js";
 
 const all = [
-  dockerhub, ghcr, quay2023, quay2024, quay202406, distribution28, distribution3, distribution310,
+  dockerhub, ghcr, ghcrN0, quay2023, quay2024, quay202406, distribution28, distribution3, distribution310,
   ecr, harbor, acr, artifactory, nexus, zot, gcr, forgejo,
 ] as const;
 
