@@ -32,14 +32,6 @@ export interface RegistryProfile {
   readonly alwaysLinks?: boolean;
 }
 
-/**
- * `n` when no profile says otherwise: many registries cap or reject above
- * 1000 (ECR 405 over 1000, distribution 3.1.0 400 PAGINATION_NUMBER_INVALID,
- * ACR and distribution 3.1.1 clamp to 1000; registry-quirks.md), and those
- * that ignore `n` return everything anyway.
- */
-export const DEFAULT_TAGS_PAGE_SIZE = 1000;
-
 export const BUILTIN_PROFILES: readonly RegistryProfile[] = [
   {
     id: "dockerhub",
