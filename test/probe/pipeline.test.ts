@@ -116,3 +116,21 @@ test("probe: concurrent probes on one prober share the per-origin limit (maxConc
   const open = await probeAll(undefined);
   assert.ok(open.registry.maxInFlight > 1, `probes overlapped: ${open.registry.maxInFlight} in flight at most`);
 });
+
+test("probe: rate-limit headers go through the pipeline's rate layer (reported as rate-limit events, as for listings)", async () => {
+  const registry = await startRegistry((req, res) => {
+    res.setHeader("ratelimit-limit", "100;w=21600");
+    res.setHeader("ratelimit-remaining", "76;w=21600");
+    answer(req, res);
+  });
+  const events: string[] = [];
+  const prober = createProber({ endpoints: { "r.test": registry.url }, retry: { attempts: 1 }, onTrace: (event) => void (event.type === "rate-limit" && events.push(event.type)) });
+  try {
+    const findings = await prober.probe("r.test/app/x");
+    assert.equal(findings.evidence.rateLimitHeaders["ratelimit-remaining"], "76;w=21600");
+    assert.equal(events.length, registry.requests, "one rate-limit event per response");
+  } finally {
+    await prober.close();
+    await registry.close();
+  }
+});
