@@ -127,6 +127,9 @@ export interface ClientOptions extends PipelineOptions {
   onLearnedSurprise?: ((registry: string, surprise: LearnedSurprise) => void) | undefined;
 }
 
+/** {@link RetryOptions} with every field set. */
+export type ResolvedRetryOptions = { readonly [K in keyof RetryOptions]-?: NonNullable<RetryOptions[K]> };
+
 /** {@link PipelineOptions} with every default applied. */
 export interface ResolvedPipelineOptions {
   readonly network: NetworkOptions;
@@ -137,7 +140,7 @@ export interface ResolvedPipelineOptions {
   /** `credentials` as a resolver (a fixed username and password answer every registry). */
   readonly credentials: CredentialResolver | undefined;
   readonly onTrace: TraceListener | undefined;
-  readonly retry: Readonly<Required<RetryOptions>>;
+  readonly retry: ResolvedRetryOptions;
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -167,7 +170,7 @@ export interface ResolvedClientOptions extends ResolvedPipelineOptions {
  * Applies the defaults to the pipeline's options. `retryDefaults` lets the
  * prober keep its own documented retry count (DEFAULTS.probe).
  */
-export function resolvePipelineOptions(options: PipelineOptions, retryDefaults: Readonly<Required<RetryOptions>> = DEFAULTS.retry): ResolvedPipelineOptions {
+export function resolvePipelineOptions(options: PipelineOptions, retryDefaults: ResolvedRetryOptions = DEFAULTS.retry): ResolvedPipelineOptions {
   const retry = options.retry ?? {};
   return {
     network: pickNetworkOptions(options),
