@@ -38,6 +38,15 @@ export function parseChallenges(header: string | readonly string[] | undefined |
   return new ChallengeScanner(text).parse();
 }
 
+/** {@link parseChallenges}, with `[]` for a malformed header: for reports that describe what a server sent. */
+export function parseChallengesLeniently(header: string | readonly string[] | undefined | null): Challenge[] {
+  try {
+    return parseChallenges(header);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Chooses the challenge to answer: the first `bearer`, else the first `basic`,
  * else `undefined` (CH-10).

@@ -5,6 +5,7 @@
  * the set of entries seen until the heap gives out; the budget stops it first,
  * as an incomplete list (exit 7, or 10 with --allow-partial), never a crash.
  */
+import { DEFAULTS } from "../defaults.js";
 import { IncompleteListError } from "../errors.js";
 import { formatBytes } from "../text/format-bytes.js";
 
@@ -15,14 +16,8 @@ export interface ListingBudget {
   readonly maxBytes: number;
 }
 
-/**
- * Measured with the CLI on Node 20 (`ls` of an endless list, short tags): about
- * 110 bytes of heap per tag kept, so 2 million tags cost about 250 MB, far
- * inside Node's default heap (2 GB and up on 64-bit); 2 GiB of pages is ten
- * times the largest real listing we know of (GCR bodies with their
- * `manifest` member), and bodies are parsed as they arrive, never held.
- */
-export const DEFAULT_LISTING_BUDGET: ListingBudget = { maxEntries: 2_000_000, maxBytes: 2 * 1024 ** 3 };
+/** The budget of a listing whose caller set none (DEFAULTS.maxTags and maxListBytes give the measurements behind it). */
+export const DEFAULT_LISTING_BUDGET: ListingBudget = { maxEntries: DEFAULTS.maxTags, maxBytes: DEFAULTS.maxListBytes };
 
 /** Counts a listing against its budget; throws IncompleteListError (with the partial list) when it is spent. */
 export class BudgetMeter {

@@ -4,7 +4,7 @@
  * order. No I/O: probe.ts records {@link Observations}, this module reads them,
  * so every rule here is unit-tested with plain data.
  */
-import { parseChallenges, pickChallenge, type Challenge } from "../auth/challenge.js";
+import { parseChallengesLeniently, pickChallenge } from "../auth/challenge.js";
 import { DEFAULT_TOKEN_LIFETIME_SECONDS } from "../auth/token-response.js";
 import { parseLinkHeader } from "../listing/link.js";
 import type {
@@ -149,14 +149,6 @@ function writtenScheme(raw: string, scheme: string): string {
   return match?.[1] ?? scheme;
 }
 
-function safeChallenges(raw: string | undefined): Challenge[] {
-  try {
-    return parseChallenges(raw);
-  } catch {
-    return [];
-  }
-}
-
 function errorAnswer(seen: SeenResponse): SeenErrorAnswer {
   return seen.errorCode === undefined ? { status: seen.status } : { status: seen.status, code: seen.errorCode };
 }
@@ -219,8 +211,8 @@ export function shapeFindings(obs: Observations, redactLink: (link: string) => s
 }
 
 function shapeAuth(obs: Observations, unobserved: Array<{ field: string; why: string }>): ProbedAuth {
-  const pingChallenges = safeChallenges(obs.ping?.challenge);
-  const tagsChallenges = obs.anonymous?.status === 401 ? safeChallenges(obs.anonymous.challenge) : [];
+  const pingChallenges = parseChallengesLeniently(obs.ping?.challenge);
+  const tagsChallenges = obs.anonymous?.status === 401 ? parseChallengesLeniently(obs.anonymous.challenge) : [];
   const fromTags = pickChallenge(tagsChallenges);
   const chosen = fromTags ?? pickChallenge(pingChallenges);
   const raw = fromTags !== undefined ? obs.anonymous?.challenge ?? "" : obs.ping?.challenge ?? "";
@@ -448,7 +440,7 @@ function shapeCatalog(obs: Observations, unobserved: Array<{ field: string; why:
   }
   if (catalog.status === 200) return { kind: "paginated" };
   if (catalog.status === 401) {
-    const challenge = pickChallenge(safeChallenges(catalog.challenge));
+    const challenge = pickChallenge(parseChallengesLeniently(catalog.challenge));
     if (challenge?.params["error"] === "insufficient_scope") return { kind: "refused", answer: "insufficient-scope" };
   }
   return { kind: "refused", answer: errorAnswer(catalog) };

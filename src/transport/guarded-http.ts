@@ -1,10 +1,9 @@
 /**
- * The bottom of every pipeline, shared by the client (client.ts) and the
- * prober (probe/probe.ts): the HTTP transport with its routes (proxies,
- * trust; issue 11) under the echo guard (issue 10). Built in one place so the
- * two cannot drift: both learn proxy credentials from the settings (the
- * proxy agents add Proxy-Authorization below the capture), both scrub what
- * they trace, and both limit `certDir` to the registries at hand.
+ * The bottom of the pipeline (pipeline.ts builds it for the client and the
+ * prober): the HTTP transport with its routes (proxies, trust; issue 11)
+ * under the echo guard (issue 10). Proxy credentials are learned from the
+ * settings (the proxy agents add Proxy-Authorization below the capture), what
+ * is traced is scrubbed, and `certDir` is limited to the registries at hand.
  */
 import { pickNetworkOptions, proxySettingValues, type NetworkOptions } from "../network/types.js";
 import { scrubTraceListener, SecretEchoes, withSecretCapture } from "./echo-guard.js";

@@ -8,6 +8,7 @@
  */
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
+import { DEFAULTS } from "../defaults.js";
 import { AbortedError, NetworkError, ProtocolError, withSubject } from "../errors.js";
 import { tlsFailureAdvice } from "../network/tls-advice.js";
 import type { NetworkOptions, Route } from "../network/types.js";
@@ -18,13 +19,13 @@ import { headersFromRecord } from "./types.js";
 export interface HttpOptions {
   /** Verify TLS certificates. @default true */
   tlsVerify?: boolean;
-  /** Time to establish a connection (TCP + TLS). @default 10000 */
+  /** Time to establish a connection (TCP + TLS). @default DEFAULTS.connectTimeoutMs */
   connectTimeoutMs?: number;
-  /** Time without bytes while waiting for headers or reading the body. @default 30000 */
+  /** Time without bytes while waiting for headers or reading the body. @default DEFAULTS.idleTimeoutMs */
   idleTimeoutMs?: number;
   /** Sent as User-Agent. */
   userAgent?: string;
-  /** Connections per origin. @default 16 */
+  /** Connections per origin. @default DEFAULTS.connectionsPerOrigin */
   connectionsPerOrigin?: number;
   /** Proxies and trust; their code loads only for a configured proxy or a host with more than Node's default trust. */
   network?: NetworkOptions;
@@ -67,13 +68,13 @@ function timeoutError(code: string, ms: number): Error {
 
 /** Creates the keep-alive HTTP base transport. Close it when done. */
 export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
-  const idleMs = options.idleTimeoutMs ?? 30_000;
-  const connectMs = options.connectTimeoutMs ?? 10_000;
-  const userAgent = options.userAgent ?? "regtags";
+  const idleMs = options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs;
+  const connectMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  const userAgent = options.userAgent ?? DEFAULTS.userAgent;
   const routes = createRouteSelector({
     network: options.network ?? {},
     tlsVerify: options.tlsVerify ?? true,
-    maxSockets: options.connectionsPerOrigin ?? 16,
+    maxSockets: options.connectionsPerOrigin ?? DEFAULTS.connectionsPerOrigin,
     connectTimeoutMs: connectMs,
     isRegistryHost: options.isRegistryHost,
     onTrace: options.onNetworkTrace,

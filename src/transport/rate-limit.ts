@@ -14,6 +14,7 @@
  * pull quota does not shrink with tag listings or HEAD requests (neither counts
  * as a pull), so it is shown and never slows regtags down.
  */
+import { DEFAULTS } from "../defaults.js";
 import { RateLimitError } from "../errors.js";
 import { redactUrl, type TraceListener } from "./trace.js";
 import { escapeServerText } from "../text/safe-text.js";
@@ -121,7 +122,7 @@ interface OriginState {
 /** Reports rate-limit headers and paces requests to an origin near the end of its quota. */
 export function withRateLimit(next: Transport, options: RateLimitOptions, deps: RateLimitDeps): Transport {
   const states = new Map<string, OriginState>();
-  const pace = options.pace ?? true;
+  const pace = options.pace ?? DEFAULTS.rateLimit.pace;
 
   const reserveOf = (info: RateLimitInfo) => options.reserve ?? Math.max(5, Math.ceil((info.limit ?? 0) / 10));
 

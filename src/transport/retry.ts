@@ -12,6 +12,7 @@
  * - A timeout (connect, idle or whole-request) is retried once: a server that
  *   stalls twice in a row is down, and the user should hear so within seconds.
  */
+import { DEFAULTS } from "../defaults.js";
 import { AbortedError, isRegtagsError, type NetworkError } from "../errors.js";
 import { parseRateLimit } from "./rate-limit.js";
 import { parseRetryAfter } from "./retry-after.js";
@@ -43,9 +44,9 @@ export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 5
 export const ANNOUNCE_WAIT_MS = 2000;
 
 export function withRetry(next: Transport, options: RetryOptions, deps: RetryDeps): Transport {
-  const attempts = Math.max(1, options.attempts ?? 4);
-  const base = options.baseDelayMs ?? 500;
-  const cap = options.maxDelayMs ?? 60_000;
+  const attempts = Math.max(1, options.attempts ?? DEFAULTS.retry.attempts);
+  const base = options.baseDelayMs ?? DEFAULTS.retry.baseDelayMs;
+  const cap = options.maxDelayMs ?? DEFAULTS.retry.maxDelayMs;
   const notBefore = new Map<string, number>();
 
   const waitForOrigin = async (origin: string, signal: AbortSignal | undefined) => {

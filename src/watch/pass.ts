@@ -112,7 +112,7 @@ async function digestsOf(client: WatchClient, reference: Reference, tags: readon
   }
   const missing = tags.filter((tag) => !digests.has(tag));
   if (missing.length > 0) {
-    for (const found of await client.fetchDigests(reference, missing, { ...withSignal(options), concurrency: options.digestConcurrency ?? 8 })) digests.set(found.tag, found.digest);
+    for (const found of await client.fetchDigests(reference, missing, { ...withSignal(options), concurrency: options.digestConcurrency })) digests.set(found.tag, found.digest);
   }
   return digests;
 }
