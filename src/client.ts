@@ -276,14 +276,6 @@ function vendorApiFencedOff(registry: string, vendor: NonNullable<RegistryProfil
   if (vendor.base === undefined || mapped === undefined) return undefined;
   const vendorHost = new URL(vendor.base).host;
   if (endpoints[vendorHost] !== undefined) return undefined;
-  return `${registry} is mapped to ${originOf(mapped)} and its ${vendor.kind} API (${vendorHost}) is not, so regtags does not contact it; map ${vendorHost} to an endpoint too to allow it`;
+  return `${registry} is mapped to ${new URL(mapped).origin} and its ${vendor.kind} API (${vendorHost}) is not, so regtags does not contact it; map ${vendorHost} to an endpoint too to allow it`;
 }
 
-/** The origin of an endpoint as the user wrote it, without path or userinfo. */
-function originOf(endpoint: string): string {
-  try {
-    return new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`).origin;
-  } catch {
-    return "another endpoint";
-  }
-}

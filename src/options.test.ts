@@ -187,3 +187,23 @@ test("every @default in the ClientOptions and PipelineOptions docs matches the t
     assert.ok(checked.includes(name), `${name} has no @default checked`);
   }
 });
+
+test("an endpoint that is not an http(s) URL fails at createClient's options, naming the registry and the form", () => {
+  for (const [url, problem] of [
+    ["mirror:5000", "it has no scheme"],
+    ["ftp://mirror", "its scheme is ftp:, not http: or https:"],
+    ["https://user:secret@mirror", "it carries a user name or password"],
+  ] as const) {
+    assert.throws(
+      () => resolveClientOptions({ endpoints: { "docker.io": url } }),
+      (error: Error & { code?: string }) => {
+        assert.equal(error.code, "ERR_INVALID_ARGUMENT");
+        assert.ok(error.message.startsWith(`endpoints["docker.io"]: ${problem}`), error.message);
+        assert.ok(error.message.includes("http(s)://HOST[:PORT][/PATH]"));
+        assert.ok(!error.message.includes("secret"), "the URL is never repeated");
+        return true;
+      },
+    );
+  }
+  assert.deepEqual(resolveClientOptions({ endpoints: { "docker.io": "http://127.0.0.1:5000" } }).endpoints, { "docker.io": "http://127.0.0.1:5000" });
+});

@@ -7,11 +7,12 @@
 import type { Credential, CredentialResolver } from "./auth/credential.js";
 import { systemClock, type Clock } from "./clock.js";
 import { DEFAULTS } from "./defaults.js";
-import type { IncompleteListError } from "./errors.js";
+import { InvalidArgumentError, type IncompleteListError } from "./errors.js";
 import type { LearnedHints, LearnedSurprise } from "./learned/hints.js";
 import type { ListingBudget } from "./listing/budget.js";
 import { pickNetworkOptions, type NetworkOptions } from "./network/types.js";
 import { BUILTIN_PROFILES, type RegistryProfile } from "./profiles/profiles.js";
+import { checkEndpointUrl, ENDPOINT_FORM } from "./reference/endpoint.js";
 import type { RateLimitOptions } from "./transport/rate-limit.js";
 import type { RetryOptions } from "./transport/retry.js";
 import type { TraceListener } from "./transport/trace.js";
@@ -25,7 +26,10 @@ import type { TraceListener } from "./transport/trace.js";
 export interface PipelineOptions extends NetworkOptions {
   /**
    * Registry name → base URL to contact instead, e.g.
-   * `{ "docker.io": "http://127.0.0.1:5000" }` for a local mirror.
+   * `{ "docker.io": "http://127.0.0.1:5000" }` for a local mirror. Each is
+   * `http(s)://HOST[:PORT][/PATH]`; anything else (no scheme, another scheme,
+   * credentials or a query in it) is an InvalidArgumentError when the client
+   * is created.
    */
   endpoints?: Readonly<Record<string, string>> | undefined;
   /** Use http for every registry. @default false */
@@ -183,7 +187,7 @@ export function resolvePipelineOptions(options: PipelineOptions, retryDefaults: 
   const retry = options.retry ?? {};
   return {
     network: pickNetworkOptions(options),
-    endpoints: options.endpoints ?? {},
+    endpoints: checkedEndpoints(options.endpoints ?? {}),
     plainHttp: options.plainHttp ?? DEFAULTS.plainHttp,
     tlsVerify: options.tlsVerify ?? DEFAULTS.tlsVerify,
     allowInsecureRealm: options.allowInsecureRealm ?? DEFAULTS.allowInsecureRealm,
@@ -227,4 +231,17 @@ function toResolver(credentials: PipelineOptions["credentials"]): CredentialReso
   if (credentials === undefined || typeof credentials === "function") return credentials;
   const credential: Credential = { kind: "basic", username: credentials.username, password: credentials.password, source: "the credentials option" };
   return async () => credential;
+}
+
+/**
+ * The endpoints as given, once each is known to be an http(s) URL: a
+ * schemeless `mirror:5000` or an `ftp://` URL fails here, at the call that
+ * gave it, not as a confusing network error on the first request.
+ */
+function checkedEndpoints(endpoints: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  for (const [registry, url] of Object.entries(endpoints)) {
+    const problem = typeof url === "string" ? checkEndpointUrl(url) : "it is not a string";
+    if (problem !== undefined) throw new InvalidArgumentError(`endpoints[${JSON.stringify(registry)}]: ${problem}; expected ${ENDPOINT_FORM}`);
+  }
+  return endpoints;
 }

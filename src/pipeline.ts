@@ -119,7 +119,7 @@ export function buildPipeline(options: ResolvedPipelineOptions, hooks: PipelineH
     const explicit = options.endpoints[registry];
     let url: URL;
     if (explicit !== undefined) {
-      url = new URL(explicit.includes("://") ? explicit : `https://${explicit}`);
+      url = new URL(explicit); // an http(s) URL: options.ts checked it
     } else {
       url = new URL(fallback ?? findProfile(registry, options.profiles)?.endpoint ?? `https://${registry}`);
       if (plainHttpRegistries.has(registry)) url.protocol = "http:";

@@ -19,6 +19,7 @@ import { LS_FLAGS } from "../../src/cli/ls.js";
 import { PROBE_FLAGS } from "../../src/cli/probe.js";
 import { WATCH_FLAGS } from "../../src/cli/watch.js";
 import { PROBE_REQUEST_BUDGET } from "../../src/probe/plan.js";
+import { DEFAULTS } from "../../src/defaults.js";
 import { fails } from "../helpers/cli-asserts.js";
 import { runCli, type CliResult } from "../helpers/run-cli.js";
 
@@ -170,4 +171,21 @@ describe("did you mean", () => {
     assert.equal(closestWord("--de", ["--digests", "--details", "--debug"]), undefined, "an ambiguous prefix suggests nothing");
     assert.equal(closestWord("tlsverify", ["plainHttp", "tlsVerify"]), "tlsVerify");
   });
+});
+
+test("the defaults help states are the ones the client applies (src/defaults.ts)", () => {
+  const ls = renderCommandHelp(findCommand("ls")!);
+  for (const stated of [
+    `after N pages (default ${DEFAULTS.maxPages})`,
+    `in one listing (default ${DEFAULTS.maxTags})`,
+    `(default ${DEFAULTS.maxListBytes / 2 ** 30}GiB)`,
+    `resets, timeouts (default ${DEFAULTS.retry.attempts})`,
+    `when to retry (default ${DEFAULTS.retry.maxDelayMs / 1000})`,
+    `TLS included (default ${DEFAULTS.connectTimeoutMs / 1000})`,
+    `before giving up (default ${DEFAULTS.idleTimeoutMs / 1000})`,
+    `body included (default ${DEFAULTS.requestTimeoutMs / 1000})`,
+    `digest lookups in flight (default ${DEFAULTS.digestConcurrency})`,
+  ]) {
+    assert.ok(ls.replace(/\s+/g, " ").includes(stated), `ls --help states ${stated}`);
+  }
 });
