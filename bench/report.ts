@@ -131,6 +131,21 @@ export function evaluateTargets(result: BenchResult): TargetLine[] {
               .join("; "),
   });
 
+  // Issue 13's bound: learning a page size may cost one request (a refused n=10000 on a
+  // registry that rejects large n; one request past a page of exactly the n asked, which
+  // is how a silent clamp loses no tag), never more.
+  const overByMore = judged.filter((w) => maxRequests(w.regtagsRequests!) > w.workload.requirement.maxRequests + 1);
+  lines.push({
+    target: "Requests: within one request of that bound (issue 13)",
+    status: judged.length === 0 ? "not measured" : overByMore.length === 0 ? "met" : "not met",
+    detail:
+      judged.length === 0
+        ? "no workload measured"
+        : overByMore.length === 0
+          ? `all ${judged.length} workloads at most one over (${over.length} of them exactly one over, listed above)`
+          : `${overByMore.length} of ${judged.length} workloads over by more than one: ` + overByMore.map((w) => `${w.workload.id} ${requestsCell(w.regtagsRequests)} > ${w.workload.requirement.maxRequests} + 1`).join("; "),
+  });
+
   lines.push(...unknownRegistryTargets(all));
 
   const wall = (runs: readonly ToolRun[] | undefined) => medianOf(runs ?? [], (r) => r.wallMs);
