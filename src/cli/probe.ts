@@ -8,7 +8,6 @@
 import { parseArgs } from "node:util";
 import { isRegtagsError, UsageError } from "../errors.js";
 import type { ProbeFailure, ProbeFindings } from "../probe/findings.js";
-import { PROBE_REQUEST_BUDGET } from "../probe/plan.js";
 import { createProber } from "../probe/probe.js";
 import { renderProbeTable } from "../probe/render.js";
 import { writeSavedProfile } from "../probe/saved.js";
