@@ -3,8 +3,10 @@
  * `_catalog` (PAG-1..PAG-10, CAT-1) — page by page. It receives a transport
  * that already authenticates, so it never deals with tokens.
  *
- * - The next page is the `rel="next"` Link exactly as given, resolved against
- *   the URL that answered (PAG-3; quay's opaque `next_page`, ghcr's `n=0`).
+ * - The next page is the `rel="next"` Link as given, resolved against the URL
+ *   that answered (PAG-3; quay's opaque `next_page`), except its `n`: a link
+ *   with a plain `last=` cursor and `n=0` or no `n` is asked with our `n`
+ *   (page-size.ts, below).
  * - The list ends when there is no next link (PAG-4), whatever the page size.
  * - Entries are de-duplicated across pages in the server's order (PAG-8).
  * - Tags outside the distribution spec's grammar are dropped as they are
