@@ -1,10 +1,18 @@
 /**
  * Every command of the regtags CLI, its usage lines and its options: the one
  * source of `regtags --help`, `regtags help CMD`, `CMD --help`, "did you mean"
- * and the shell completion scripts. Data only, no imports: `--help` stays
- * fast. Each command's parseArgs table must accept exactly the options listed
- * here (test/cli/help.test.ts checks both ways).
+ * and the shell completion scripts. Data only: it imports the table of
+ * defaults (src/defaults.ts) and a byte formatter, neither of which imports
+ * anything, so `--help` stays fast and states the defaults the client applies. Each command's
+ * parseArgs table must accept exactly the options listed here
+ * (test/cli/help.test.ts checks both ways).
  */
+
+import { DEFAULTS } from "../defaults.js";
+import { formatBytes } from "../text/format-bytes.js";
+
+/** Milliseconds as the seconds a flag takes. */
+const seconds = (ms: number): number => ms / 1000;
 
 /** One option as help prints it and completion offers it. */
 export interface OptionHelp {
@@ -102,19 +110,19 @@ const PAGING: OptionGroup = {
   title: "paging, budgets, retries and timeouts",
   options: [
     { name: "--page-size", value: " N|none", text: "n of the first request (default: per registry, else learned)" },
-    { name: "--max-pages", value: " N", text: "stop with exit 7 after N pages (default 100000)" },
-    { name: "--max-tags", value: " N", text: "stop with exit 7 past N tags in one listing (default 2000000)" },
-    { name: "--max-bytes", value: " SIZE", text: "stop with exit 7 past SIZE of pages in one listing, e.g. 512MiB\n(default 2GiB)" },
+    { name: "--max-pages", value: " N", text: `stop with exit 7 after N pages (default ${DEFAULTS.maxPages})` },
+    { name: "--max-tags", value: " N", text: `stop with exit 7 past N tags in one listing (default ${DEFAULTS.maxTags})` },
+    { name: "--max-bytes", value: " SIZE", text: `stop with exit 7 past SIZE of pages in one listing, e.g. 512MiB\n(default ${formatBytes(DEFAULTS.maxListBytes).replace(" ", "")})` },
     { name: "--allow-partial", text: "when a listing stops early (loop, page cap), print what was listed,\nwarn, and exit 10 instead of 7" },
-    { name: "--retry-attempts", value: " N", text: "attempts per request on 408/429/5xx, resets, timeouts (default 4)" },
+    { name: "--retry-attempts", value: " N", text: `attempts per request on 408/429/5xx, resets, timeouts (default ${DEFAULTS.retry.attempts})` },
     {
       name: "--retry-max-wait",
       value: " S",
-      text: "longest wait before a retry, Retry-After included; a registry that\nasks for longer fails at once saying when to retry (default 60)",
+      text: `longest wait before a retry, Retry-After included; a registry that\nasks for longer fails at once saying when to retry (default ${seconds(DEFAULTS.retry.maxDelayMs)})`,
     },
-    { name: "--connect-timeout", value: " S", text: "seconds to connect, TLS included (default 10)" },
-    { name: "--idle-timeout", value: " S", text: "seconds without a byte from the server before giving up (default 10)" },
-    { name: "--timeout", value: " S", text: "seconds for one whole request, body included (default 60)" },
+    { name: "--connect-timeout", value: " S", text: `seconds to connect, TLS included (default ${seconds(DEFAULTS.connectTimeoutMs)})` },
+    { name: "--idle-timeout", value: " S", text: `seconds without a byte from the server before giving up (default ${seconds(DEFAULTS.idleTimeoutMs)})` },
+    { name: "--timeout", value: " S", text: `seconds for one whole request, body included (default ${seconds(DEFAULTS.requestTimeoutMs)})` },
     {
       name: "--parallel",
       value: " N",
@@ -170,7 +178,7 @@ const DETAILS: OptionGroup = {
   options: [
     { name: "--digests", text: "add each tag's manifest digest (HEAD requests, no Docker Hub pull)" },
     { name: "--group-by-digest", text: "print digests with the tags that share them" },
-    { name: "--concurrency", value: " N", text: "digest lookups in flight (default 8); with several repositories,\nhow many are listed at once (default 8)" },
+    { name: "--concurrency", value: " N", text: `digest lookups in flight (default ${DEFAULTS.digestConcurrency}); with several repositories,\nhow many are listed at once (default 8)` },
     { name: "--details", text: "dates, digests, sizes, platforms from the vendor API\n(Docker Hub, Quay, GitHub packages with a token)" },
     { name: "--source", value: " auto|vendor|v2", complete: ["auto", "vendor", "v2"], text: "where details come from (default auto: vendor, else v2)" },
   ],
