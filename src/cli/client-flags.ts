@@ -89,11 +89,12 @@ export function normaliseBooleanFlags(argv: readonly string[]): string[] {
 export async function buildClientOptions(values: ClientFlagValues, registry: string, run?: CommandRun): Promise<ClientOptions> {
   const config = loadConfig(values.config);
   const endpoints = mergeEndpoints(values.endpoint, config);
+  // Unset flags stay undefined: the client applies its defaults (src/defaults.ts).
   const options: ClientOptions = {
     endpoints,
-    plainHttp: values["plain-http"] ?? config.plainHttp ?? false,
-    tlsVerify: parseBooleanFlag("--tls-verify", values["tls-verify"]) ?? config.tlsVerify ?? true,
-    allowInsecureRealm: values["allow-insecure-realm"] ?? false,
+    plainHttp: values["plain-http"] ?? config.plainHttp,
+    tlsVerify: parseBooleanFlag("--tls-verify", values["tls-verify"]) ?? config.tlsVerify,
+    allowInsecureRealm: values["allow-insecure-realm"],
     onTrace: createTracePrinter(values.debug === true),
     ...(await networkClientOptions(values, config)),
   };
