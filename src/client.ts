@@ -14,6 +14,7 @@ import { PageSizeMemory } from "./listing/page-size.js";
 import { resolveClientOptions, type ClientOptions, type ResolvedClientOptions } from "./options.js";
 import { buildPipeline } from "./pipeline.js";
 import { findProfile, type RegistryProfile } from "./profiles/profiles.js";
+import { parseEndpoint } from "./reference/endpoint.js";
 import { parseReference, parseRegistryName, type Reference } from "./reference/reference.js";
 import { scrubError } from "./transport/echo-guard.js";
 import { redactUrl } from "./transport/trace.js";
@@ -282,7 +283,7 @@ function vendorApiFencedOff(registry: string, vendor: NonNullable<RegistryProfil
 /** The origin of an endpoint as the user wrote it, without path or userinfo. */
 function originOf(endpoint: string): string {
   try {
-    return new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`).origin;
+    return parseEndpoint(endpoint).origin;
   } catch {
     return "another endpoint";
   }

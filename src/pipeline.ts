@@ -19,9 +19,11 @@
  */
 import { withAuth } from "./auth/authenticate.js";
 import { TokenCache } from "./auth/token-cache.js";
+import { clockFunctions } from "./clock.js";
 import { NetworkError, type RegtagsError } from "./errors.js";
 import type { ResolvedPipelineOptions } from "./options.js";
 import { findProfile } from "./profiles/profiles.js";
+import { parseEndpoint } from "./reference/endpoint.js";
 import { isLoopbackRegistry } from "./reference/reference.js";
 import { withDeadline } from "./transport/deadline.js";
 import { scrubError, type SecretEchoes } from "./transport/echo-guard.js";
@@ -31,7 +33,6 @@ import { withOriginLimit } from "./transport/limiter.js";
 import { withRateLimit } from "./transport/rate-limit.js";
 import { withRedirects } from "./transport/redirect.js";
 import { withRetry } from "./transport/retry.js";
-import { clockFunctions } from "./clock.js";
 import { withTrace, type TraceListener } from "./transport/trace.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport/types.js";
 
@@ -119,7 +120,7 @@ export function buildPipeline(options: ResolvedPipelineOptions, hooks: PipelineH
     const explicit = options.endpoints[registry];
     let url: URL;
     if (explicit !== undefined) {
-      url = new URL(explicit.includes("://") ? explicit : `https://${explicit}`);
+      url = parseEndpoint(explicit);
     } else {
       url = new URL(fallback ?? findProfile(registry, options.profiles)?.endpoint ?? `https://${registry}`);
       if (plainHttpRegistries.has(registry)) url.protocol = "http:";

@@ -33,3 +33,12 @@ export function checkEndpointUrl(url: string): string | undefined {
   if (parsed.search !== "" || parsed.hash !== "" || url.includes("?") || url.includes("#")) return "it has a query or fragment";
   return undefined;
 }
+
+/**
+ * The URL of an endpoint: `endpoints` values as the client takes them, where
+ * one written without a scheme (`mirror:5000`, which the CLI refuses) means
+ * https. @throws TypeError when it is no URL at all.
+ */
+export function parseEndpoint(endpoint: string): URL {
+  return new URL(endpoint.includes("://") ? endpoint : `https://${endpoint}`);
+}
