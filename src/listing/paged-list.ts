@@ -89,6 +89,8 @@ export interface PagedListParams {
   readonly alwaysLinks?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onTrace?: TraceListener | undefined;
+  /** The client's clock, for messages that say when a limit resets. @default Date.now */
+  readonly now?: (() => number) | undefined;
 }
 
 /** One page as received: only the entries not seen on earlier pages. */
@@ -155,7 +157,7 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
     let timeouts = 0;
     for (let attempt = 1; body === undefined; attempt++) {
       res = await send(req);
-      if (res.status !== 200) return { ok: false, error: await errorFromResponse(req, res, { subject: params.subject }), status: res.status };
+      if (res.status !== 200) return { ok: false, error: await errorFromResponse(req, res, { subject: params.subject, now: params.now }), status: res.status };
       try {
         // Parsed as it arrives (list-body-stream.ts): a page of a million tags is never held as text.
         const parser = new ListBodyParser(params.field, where);
