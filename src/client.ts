@@ -117,6 +117,8 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
   const pageSizes = new PageSizeMemory();
   const pipeline = buildPipeline(resolved, { observe: (req, res) => tagsChallenges.observe(req, res, pipeline.registryForOrigin(req.url.origin)) });
   const { send, base, echoes, onTrace, endpointFor } = pipeline;
+  /** The client's clock, for error messages that say when a limit resets. */
+  const now = () => resolved.clock.now();
 
   /** A walk on a registry's endpoint (pipeline.onEndpoint) that, under allowPartial, ends quietly after what it yielded. */
   async function* onEndpoint<T>(registry: string, walk: (endpoint: URL) => AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
@@ -152,6 +154,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         parallel: listOptions.parallel ?? resolved.parallel,
         alwaysLinks: profile?.alwaysLinks,
         signal: listOptions.signal,
+        now,
         onTrace: check === undefined ? onTrace : (event) => {
           check.observe(event);
           onTrace?.(event);
@@ -174,6 +177,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
         bodyLimitBytes: resolved.maxPageBytes,
         budget: resolved.budget,
         signal: listOptions.signal,
+        now,
         onTrace,
       }),
     );
@@ -223,7 +227,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     async fetchDigests(reference, tags, digestOptions = {}) {
       const ref = typeof reference === "string" ? parseReference(reference) : reference;
       const runs = onEndpoint(ref.registry, async function* (endpoint) {
-        yield await fetchTagDigests(send, { endpoint, repository: ref.repository, subject: ref.name, signal: digestOptions.signal }, tags, digestOptions.concurrency ?? DEFAULTS.digestConcurrency);
+        yield await fetchTagDigests(send, { endpoint, repository: ref.repository, subject: ref.name, signal: digestOptions.signal, now }, tags, digestOptions.concurrency ?? DEFAULTS.digestConcurrency);
       });
       for await (const digests of runs) return digests;
       return [];
@@ -248,7 +252,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
       const details = new Map<string, TagDetails>();
       try {
         // Loaded at first use: a plain listing never asks a vendor API (issue 13, start-up).
-        for await (const page of (await import("./vendor/fetch-details.js")).fetchTagDetails(send, { api: vendor.kind, base, repository: ref.repository, subject: ref.name, token, maxPages: resolved.maxPages, budget: resolved.budget, signal: detailsOptions.signal, onTrace })) {
+        for await (const page of (await import("./vendor/fetch-details.js")).fetchTagDetails(send, { api: vendor.kind, base, repository: ref.repository, subject: ref.name, token, maxPages: resolved.maxPages, budget: resolved.budget, signal: detailsOptions.signal, onTrace, now })) {
           for (const entry of page) if (!details.has(entry.tag)) details.set(entry.tag, entry);
         }
       } catch (error) {

@@ -19,6 +19,7 @@
  */
 import { withAuth } from "./auth/authenticate.js";
 import { TokenCache } from "./auth/token-cache.js";
+import { clockFunctions } from "./clock.js";
 import { NetworkError, type RegtagsError } from "./errors.js";
 import type { ResolvedPipelineOptions } from "./options.js";
 import { findProfile } from "./profiles/profiles.js";
@@ -31,7 +32,6 @@ import { withOriginLimit } from "./transport/limiter.js";
 import { withRateLimit } from "./transport/rate-limit.js";
 import { withRedirects } from "./transport/redirect.js";
 import { withRetry } from "./transport/retry.js";
-import { clockFunctions } from "./clock.js";
 import { withTrace, type TraceListener } from "./transport/trace.js";
 import type { Transport, TransportRequest, TransportResponse } from "./transport/types.js";
 

@@ -6,7 +6,6 @@
  * is hand-written and runs in one pass, so hostile headers cost linear time.
  */
 
-import { ProtocolError } from "../errors.js";
 import { HeaderScanner, isTchar, isWhitespace } from "../grammar/header-scanner.js";
 
 /** One authentication challenge. */

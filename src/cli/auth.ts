@@ -116,7 +116,7 @@ export async function runAuth(argv: string[]): Promise<number> {
   });
   const config = loadConfig(values.config);
   // The host actually contacted, by the client's own endpoint resolution (--endpoint, the config, profiles).
-  const resolver = createClient({ endpoints: mergeEndpoints(values.endpoint, config), plainHttp: values["plain-http"] ?? config.plainHttp ?? false });
+  const resolver = createClient({ endpoints: mergeEndpoints(values.endpoint, config), plainHttp: values["plain-http"] ?? config.plainHttp });
   const endpoint = resolver.endpointFor(reference.registry);
   await resolver.close();
   const network = await explainNetwork(endpoint, { ...(await networkClientOptions(values, config)), env: process.env });

@@ -14,7 +14,8 @@ import { NETWORK_FLAGS, networkClientOptions, type NetworkFlagValues } from "./n
 import type { CommandRun } from "./exit-codes.js";
 import { createTracePrinter } from "./output.js";
 
-export const CLIENT_FLAGS = {
+/** How to reach a registry and how long to try: every command that talks to one (probe included). */
+export const CONNECTION_FLAGS = {
   ...CREDENTIAL_FLAGS,
   ...NETWORK_FLAGS,
   "plain-http": { type: "boolean" },
@@ -22,19 +23,24 @@ export const CLIENT_FLAGS = {
   "allow-insecure-realm": { type: "boolean" },
   endpoint: { type: "string", multiple: true },
   config: { type: "string" },
+  "retry-attempts": { type: "string" },
+  "retry-max-wait": { type: "string" },
+  "connect-timeout": { type: "string" },
+  "idle-timeout": { type: "string" },
+  timeout: { type: "string" },
+  debug: { type: "boolean" },
+} as const;
+
+/** The connection flags and how a listing pages and where it stops (ls, latest, catalog, watch). */
+export const CLIENT_FLAGS = {
+  ...CONNECTION_FLAGS,
   "page-size": { type: "string" },
   "max-pages": { type: "string" },
   parallel: { type: "string" },
   "allow-partial": { type: "boolean" },
   "max-tags": { type: "string" },
   "max-bytes": { type: "string" },
-  "retry-attempts": { type: "string" },
-  "retry-max-wait": { type: "string" },
-  "connect-timeout": { type: "string" },
-  "idle-timeout": { type: "string" },
-  timeout: { type: "string" },
   "no-saved-profile": { type: "boolean" },
-  debug: { type: "boolean" },
 } as const;
 
 export interface ClientFlagValues extends CredentialFlagValues, NetworkFlagValues {
@@ -89,11 +95,12 @@ export function normaliseBooleanFlags(argv: readonly string[]): string[] {
 export async function buildClientOptions(values: ClientFlagValues, registry: string, run?: CommandRun): Promise<ClientOptions> {
   const config = loadConfig(values.config);
   const endpoints = mergeEndpoints(values.endpoint, config);
+  // Unset flags stay undefined: the client applies its defaults (src/defaults.ts).
   const options: ClientOptions = {
     endpoints,
-    plainHttp: values["plain-http"] ?? config.plainHttp ?? false,
-    tlsVerify: parseBooleanFlag("--tls-verify", values["tls-verify"]) ?? config.tlsVerify ?? true,
-    allowInsecureRealm: values["allow-insecure-realm"] ?? false,
+    plainHttp: values["plain-http"] ?? config.plainHttp,
+    tlsVerify: parseBooleanFlag("--tls-verify", values["tls-verify"]) ?? config.tlsVerify,
+    allowInsecureRealm: values["allow-insecure-realm"],
     onTrace: createTracePrinter(values.debug === true),
     ...(await networkClientOptions(values, config)),
   };

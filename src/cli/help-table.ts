@@ -1,14 +1,17 @@
 /**
  * Every command of the regtags CLI, its usage lines and its options: the one
  * source of `regtags --help`, `regtags help CMD`, `CMD --help`, "did you mean"
- * and the shell completion scripts. Data only; its one import is the table of
- * defaults (which imports nothing), so `--help` stays fast and never states a
- * default the client does not use. Each command's parseArgs table must accept exactly the options listed
- * here (test/cli/help.test.ts checks both ways).
+ * and the shell completion scripts. Data only: it imports the table of
+ * defaults (src/defaults.ts) and a byte formatter, neither of which imports
+ * anything, so `--help` stays fast and states the defaults the client applies. Each command's
+ * parseArgs table must accept exactly the options listed here
+ * (test/cli/help.test.ts checks both ways).
  */
-import { DEFAULTS } from "../defaults.js";
 
-const GiB = 1024 * 1024 * 1024;
+import { DEFAULTS } from "../defaults.js";
+import { formatBytes } from "../text/format-bytes.js";
+
+/** Milliseconds as the seconds a flag takes. */
 const seconds = (ms: number): number => ms / 1000;
 
 /** One option as help prints it and completion offers it. */
@@ -103,14 +106,10 @@ const CONNECTION: OptionGroup = {
   ],
 };
 
-const PAGING: OptionGroup = {
-  title: "paging, budgets, retries and timeouts",
+/** What a request may take: every command that talks to a registry (src/cli/client-flags.ts CONNECTION_FLAGS). */
+const RETRIES: OptionGroup = {
+  title: "retries and timeouts",
   options: [
-    { name: "--page-size", value: " N|none", text: "n of the first request (default: per registry, else learned)" },
-    { name: "--max-pages", value: " N", text: `stop with exit 7 after N pages (default ${DEFAULTS.maxPages})` },
-    { name: "--max-tags", value: " N", text: `stop with exit 7 past N tags in one listing (default ${DEFAULTS.maxTags})` },
-    { name: "--max-bytes", value: " SIZE", text: `stop with exit 7 past SIZE of pages in one listing, e.g. 512MiB\n(default ${DEFAULTS.maxListBytes / GiB}GiB)` },
-    { name: "--allow-partial", text: "when a listing stops early (loop, page cap), print what was listed,\nwarn, and exit 10 instead of 7" },
     { name: "--retry-attempts", value: " N", text: `attempts per request on 408/429/5xx, resets, timeouts (default ${DEFAULTS.retry.attempts})` },
     {
       name: "--retry-max-wait",
@@ -120,6 +119,18 @@ const PAGING: OptionGroup = {
     { name: "--connect-timeout", value: " S", text: `seconds to connect, TLS included (default ${seconds(DEFAULTS.connectTimeoutMs)})` },
     { name: "--idle-timeout", value: " S", text: `seconds without a byte from the server before giving up (default ${seconds(DEFAULTS.idleTimeoutMs)})` },
     { name: "--timeout", value: " S", text: `seconds for one whole request, body included (default ${seconds(DEFAULTS.requestTimeoutMs)})` },
+  ],
+};
+
+/** How a listing pages and where it stops: the listing commands only (src/cli/client-flags.ts CLIENT_FLAGS). */
+const PAGING: OptionGroup = {
+  title: "paging and budgets",
+  options: [
+    { name: "--page-size", value: " N|none", text: "n of the first request (default: per registry, else learned)" },
+    { name: "--max-pages", value: " N", text: `stop with exit 7 after N pages (default ${DEFAULTS.maxPages})` },
+    { name: "--max-tags", value: " N", text: `stop with exit 7 past N tags in one listing (default ${DEFAULTS.maxTags})` },
+    { name: "--max-bytes", value: " SIZE", text: `stop with exit 7 past SIZE of pages in one listing, e.g. 512MiB\n(default ${formatBytes(DEFAULTS.maxListBytes).replace(" ", "")})` },
+    { name: "--allow-partial", text: "when a listing stops early (loop, page cap), print what was listed,\nwarn, and exit 10 instead of 7" },
     {
       name: "--parallel",
       value: " N",
@@ -195,7 +206,7 @@ const OUTPUT: OptionGroup = {
   ],
 };
 
-const LIST_GROUPS: readonly OptionGroup[] = [CREDENTIALS, CONNECTION, PAGING, CHOOSING, REPOSITORIES, DETAILS, OUTPUT];
+const LIST_GROUPS: readonly OptionGroup[] = [CREDENTIALS, CONNECTION, RETRIES, PAGING, CHOOSING, REPOSITORIES, DETAILS, OUTPUT];
 
 /** Every command, in the order `regtags --help` lists them. */
 export const COMMANDS: readonly CommandHelp[] = [
@@ -244,7 +255,7 @@ Exit codes: 0 a pick was printed, 2 usage (a TAG that is not a version), 9 nothi
     name: "catalog",
     usage: [["catalog [options] REGISTRY", "the repositories of a registry (/v2/_catalog)"]],
     description: "One repository per line as pages arrive. Docker Hub and ghcr.io offer no catalog;\nother registries may, with credentials that have catalog access.",
-    groups: [CREDENTIALS, CONNECTION, PAGING, { title: "catalog output", options: [{ name: "--json", text: 'print {"Registry": ..., "Repositories": [...]}' }] }],
+    groups: [CREDENTIALS, CONNECTION, RETRIES, PAGING, { title: "catalog output", options: [{ name: "--json", text: 'print {"Registry": ..., "Repositories": [...]}' }] }],
   },
   {
     name: "probe",
@@ -253,7 +264,8 @@ Exit codes: 0 a pick was printed, 2 usage (a TAG that is not a version), 9 nothi
 page-by-page listing) and shows, side by side, how each registry behaves: ping and
 challenge, token endpoint and lifetime, anonymous reads, default and largest page,
 answer to a too-large n, pagination style, order, n=0, rate-limit headers, _catalog,
-and the time of each request.`,
+and the time of each request. A probe's --retry-attempts defaults to ${DEFAULTS.probe.retryAttempts} (one retry):
+more would only blur what the registry did.`,
     groups: [
       {
         title: "probe options",
@@ -265,7 +277,7 @@ and the time of each request.`,
       },
       CREDENTIALS,
       CONNECTION,
-      PAGING,
+      RETRIES,
     ],
   },
   {
@@ -310,6 +322,7 @@ certificate apply. Secrets and certificate contents are never printed.`,
       { title: "choosing the watched tags", options: FILTERS },
       CREDENTIALS,
       CONNECTION,
+      RETRIES,
       PAGING,
     ],
   },

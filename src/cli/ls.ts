@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { createClient, type DetailsSource, type RegtagsClient } from "../client.js";
+import { DEFAULTS } from "../defaults.js";
 import { UsageError } from "../errors.js";
 import { parseReference, type Reference } from "../reference/reference.js";
 import { applyFilter, compileFilter, type TagFilter } from "../tags/filter.js";
@@ -139,7 +140,7 @@ export function makePlan(values: Record<string, unknown>, latestCommand: boolean
     groupByDigest,
     details: flag("details") || sort === "date" || format.fields.some((f) => DETAIL_FIELDS.includes(f)),
     source,
-    concurrency: concurrency === undefined ? 8 : parsePositiveInt("--concurrency", concurrency, 64),
+    concurrency: concurrency === undefined ? DEFAULTS.digestConcurrency : parsePositiveInt("--concurrency", concurrency, 64),
     format,
   };
 }

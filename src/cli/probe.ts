@@ -8,20 +8,20 @@
 import { parseArgs } from "node:util";
 import { isRegtagsError, UsageError } from "../errors.js";
 import type { ProbeFailure, ProbeFindings } from "../probe/findings.js";
-import { PROBE_REQUEST_BUDGET } from "../probe/plan.js";
 import { createProber } from "../probe/probe.js";
 import { renderProbeTable } from "../probe/render.js";
 import { writeSavedProfile } from "../probe/saved.js";
 import { parseReference } from "../reference/reference.js";
 import { escapeJsonText, escapeServerText, MESSAGE_LIMIT } from "../text/safe-text.js";
-import { buildClientOptions, CLIENT_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
+import { buildClientOptions, CONNECTION_FLAGS, normaliseBooleanFlags, parsePositiveInt } from "./client-flags.js";
 import { EXIT_CODES, EXIT_INTERNAL } from "./exit-codes.js";
 import { writeOut } from "./output.js";
 import { cliWording, formatErrorForCli } from "./option-flags.js";
 
 /** Exactly the options help-table.ts lists for probe (test/cli/help.test.ts). */
 export const PROBE_FLAGS = {
-  ...CLIENT_FLAGS,
+  // A probe lists no repository: the paging and budget flags would do nothing.
+  ...CONNECTION_FLAGS,
   json: { type: "boolean" },
   save: { type: "boolean" },
   "large-n": { type: "string" },

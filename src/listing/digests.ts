@@ -36,6 +36,8 @@ export interface DigestParams {
   readonly repository: string;
   readonly subject: string;
   readonly signal?: AbortSignal | undefined;
+  /** The client's clock, for messages that say when a limit resets. @default Date.now */
+  readonly now?: (() => number) | undefined;
 }
 
 /** The digest one tag points at. */
@@ -50,7 +52,7 @@ export async function fetchTagDigest(send: Transport, params: DigestParams, tag:
     purpose: "manifest",
   };
   const res = await send(head);
-  if (res.status !== 200) throw await errorFromResponse(head, res, { subject: `${params.subject}:${tag}` });
+  if (res.status !== 200) throw await errorFromResponse(head, res, { subject: `${params.subject}:${tag}`, now: params.now });
   await res.discard();
   const mediaType = res.headers.get("content-type")?.split(";")[0]?.trim();
   const digest = res.headers.get("docker-content-digest")?.trim();
@@ -61,7 +63,7 @@ export async function fetchTagDigest(send: Transport, params: DigestParams, tag:
   // No header: hash the manifest itself (one GET, which Docker Hub counts as a pull).
   const get: TransportRequest = { ...head, method: "GET" };
   const full = await send(get);
-  if (full.status !== 200) throw await errorFromResponse(get, full, { subject: `${params.subject}:${tag}` });
+  if (full.status !== 200) throw await errorFromResponse(get, full, { subject: `${params.subject}:${tag}`, now: params.now });
   const body = await full.text(MANIFEST_BODY_LIMIT);
   const { createHash } = await import("node:crypto"); // here, not at start-up: rarely needed (issue 13)
   return { tag, digest: `sha256:${createHash("sha256").update(body, "utf8").digest("hex")}`, mediaType };

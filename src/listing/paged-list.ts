@@ -3,8 +3,10 @@
  * `_catalog` (PAG-1..PAG-10, CAT-1) — page by page. It receives a transport
  * that already authenticates, so it never deals with tokens.
  *
- * - The next page is the `rel="next"` Link exactly as given, resolved against
- *   the URL that answered (PAG-3; quay's opaque `next_page`, ghcr's `n=0`).
+ * - The next page is the `rel="next"` Link as given, resolved against the URL
+ *   that answered (PAG-3; quay's opaque `next_page`), except its `n`: a link
+ *   with a plain `last=` cursor and `n=0` or no `n` is asked with our `n`
+ *   (page-size.ts, below).
  * - The list ends when there is no next link (PAG-4), whatever the page size.
  * - Entries are de-duplicated across pages in the server's order (PAG-8).
  * - Tags outside the distribution spec's grammar are dropped as they are
@@ -87,6 +89,8 @@ export interface PagedListParams {
   readonly alwaysLinks?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onTrace?: TraceListener | undefined;
+  /** The client's clock, for messages that say when a limit resets. @default Date.now */
+  readonly now?: (() => number) | undefined;
 }
 
 /** One page as received: only the entries not seen on earlier pages. */
@@ -153,7 +157,7 @@ export async function* walkPages(send: Transport, params: PagedListParams): Asyn
     let timeouts = 0;
     for (let attempt = 1; body === undefined; attempt++) {
       res = await send(req);
-      if (res.status !== 200) return { ok: false, error: await errorFromResponse(req, res, { subject: params.subject }), status: res.status };
+      if (res.status !== 200) return { ok: false, error: await errorFromResponse(req, res, { subject: params.subject, now: params.now }), status: res.status };
       try {
         // Parsed as it arrives (list-body-stream.ts): a page of a million tags is never held as text.
         const parser = new ListBodyParser(params.field, where);

@@ -25,16 +25,6 @@ export class RangeAnomaly extends Error {
 /** Entries after `cursor` (exclusive), ascending, and whether the server links to more. */
 export type FetchAfter = (cursor: string) => Promise<{ entries: readonly string[]; hasMore: boolean }>;
 
-function toDigits(text: string, length: number): number[] | undefined {
-  const digits = new Array<number>(length + 1).fill(0);
-  for (let i = 0; i < text.length; i++) {
-    const index = ALPHABET.indexOf(text[i]!);
-    if (index < 0) return undefined;
-    digits[i + 1] = index + 1;
-  }
-  return digits;
-}
-
 /**
  * A short string strictly between `lo` and `hi` (undefined = +∞) made of tag
  * characters, or undefined when there is none (e.g. `a` and `a-`). It cuts at

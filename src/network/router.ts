@@ -12,7 +12,7 @@ import { NetworkError } from "../errors.js";
 import type { ForwardAgent, ProxyEndpoint, TunnelAgent } from "./proxy-agent.js";
 import type { ProxyDecision } from "./proxy-env.js";
 import { TrustStore } from "./trust.js";
-import { hasProxySetting, type NetworkOptions, type Route, type Router } from "./types.js";
+import { hasProxySetting, type NetworkOptions, type Router } from "./types.js";
 
 /** The proxy modules, loaded only when a proxy is configured (https without one needs only trust.ts). */
 type ProxyCode = typeof import("./proxy-env.js") & typeof import("./proxy-agent.js");

@@ -41,8 +41,6 @@ export interface ProbeOptions extends PipelineOptions {
   retry?: RetryOptions | undefined;
   /** `n` of the "too large" request. @default 10000 */
   largeN?: number | undefined;
-  /** The time of the findings. @default clock.now */
-  now?: (() => number) | undefined;
 }
 
 export interface Prober {
@@ -71,7 +69,7 @@ export function createProber(options: ProbeOptions = {}): Prober {
       onTrace?.(event);
     },
   });
-  const settings: ProbeSettings = { now: options.now ?? clockFunctions(resolved.clock).now, largeN: options.largeN ?? DEFAULT_LARGE_N, credentials: resolved.credentials, allowInsecureRealm: resolved.allowInsecureRealm };
+  const settings: ProbeSettings = { now: clockFunctions(resolved.clock).now, largeN: options.largeN ?? DEFAULT_LARGE_N, credentials: resolved.credentials, allowInsecureRealm: resolved.allowInsecureRealm };
   return {
     probe: (reference, probeOptions = {}) =>
       runProbe(pipeline, recorders, settings, typeof reference === "string" ? parseReference(reference) : reference, probeOptions.signal).then(

@@ -17,7 +17,7 @@ import type { Transport, TransportRequest, TransportResponse } from "./types.js"
 import { headersFromRecord } from "./types.js";
 
 export interface HttpOptions {
-  /** Verify TLS certificates. @default true */
+  /** Verify TLS certificates. @default DEFAULTS.tlsVerify */
   tlsVerify?: boolean;
   /** Time to establish a connection (TCP + TLS). @default DEFAULTS.connectTimeoutMs */
   connectTimeoutMs?: number;
@@ -73,7 +73,7 @@ export function createHttpTransport(options: HttpOptions = {}): HttpTransport {
   const userAgent = options.userAgent ?? DEFAULTS.userAgent;
   const routes = createRouteSelector({
     network: options.network ?? {},
-    tlsVerify: options.tlsVerify ?? true,
+    tlsVerify: options.tlsVerify ?? DEFAULTS.tlsVerify,
     maxSockets: options.connectionsPerOrigin ?? DEFAULTS.connectionsPerOrigin,
     connectTimeoutMs: connectMs,
     isRegistryHost: options.isRegistryHost,

@@ -41,6 +41,8 @@ export function parseErrorBody(text: string): RegistryErrorDetail[] {
 export interface ErrorContext {
   /** e.g. "docker.io/library/ubuntu" */
   readonly subject: string;
+  /** The client's clock, for messages that say when a limit resets. @default Date.now */
+  readonly now?: (() => number) | undefined;
 }
 
 /** Reads a bounded body excerpt and builds the error for an unexpected status. */
@@ -80,7 +82,7 @@ export async function errorFromResponse(
     return new RegistryError("ERR_NOT_FOUND", `${context.subject}: repository not found${tail} at ${url}`, details);
   }
   if (status === 429) {
-    return new RegistryError("ERR_RATE_LIMITED", `${context.subject}: rate limited by ${res.url.host}${explainRateLimit(res, errors, tail, Date.now())}`, details);
+    return new RegistryError("ERR_RATE_LIMITED", `${context.subject}: rate limited by ${res.url.host}${explainRateLimit(res, errors, tail, (context.now ?? Date.now)())}`, details);
   }
   return new RegistryError("ERR_REGISTRY", `${context.subject}: ${req.method} ${url} failed${tail || ` (${status})`}`, details);
 }

@@ -152,6 +152,3 @@ export function isTimeoutError(error: unknown): boolean {
   const code = (error as NetworkError).systemCode ?? "";
   return /TIMEOUT|TIMEDOUT/i.test(code);
 }
-
-/** Kept where the pipeline builders import it from; the clock owns it now. */
-export { abortableSleep } from "../clock.js";

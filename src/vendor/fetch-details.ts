@@ -35,6 +35,8 @@ export interface VendorParams {
   readonly budget?: ListingBudget | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onTrace?: TraceListener | undefined;
+  /** The client's clock, for messages that say when a limit resets. @default Date.now */
+  readonly now?: (() => number) | undefined;
 }
 
 /** Vendor page bodies are JSON lists of at most 100 entries. */
@@ -86,7 +88,7 @@ export async function* fetchTagDetails(send: Transport, params: VendorParams): A
         continue;
       }
       // Names the vendor API, so a refusal is not taken for the registry's (the v2 API may still answer).
-      if (res.status !== 200) throw await errorFromResponse(req, res, { subject: `${params.subject} (${params.api} tags API)` });
+      if (res.status !== 200) throw await errorFromResponse(req, res, { subject: `${params.subject} (${params.api} tags API)`, now: params.now });
       const body = await res.text(VENDOR_BODY_LIMIT);
       meter.addBytes(body.length);
       const where = `${params.subject}: GET ${redactUrl(url)}`;

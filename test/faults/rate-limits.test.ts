@@ -8,8 +8,9 @@
  * The emulator's quota windows and the client's pacing and retry waits run on
  * one VirtualClock: pacing a quota that resets every second costs no real
  * second, and "never slowed down" is the virtual time the client slept, not a
- * wall-clock bound. The clock starts at the real time because the final
- * 429's "it resets in" is worded by the error builder from the real time.
+ * wall-clock bound. The clock starts far from the real time (its default,
+ * 2027): the final 429's "it resets in" must be worded from the client's
+ * clock, as the emulator's reset header is, not from the real one.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -20,7 +21,7 @@ import { escape, numbered, paginating, profile, rejection, statuses, tagsRequest
 const TAGS = numbered(400);
 const hub = profile("dockerhub");
 
-const clock = new VirtualClock({ start: Date.now() });
+const clock = new VirtualClock();
 let emulator: Emulator;
 before(async () => {
   emulator = await startEmulator({
