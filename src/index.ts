@@ -86,5 +86,9 @@ export { explainNetwork, formatNetworkReport } from "./network/explain.js";
 export type { NetworkReport } from "./network/explain.js";
 
 // The probe: how a registry behaves, and the hints a client can list with.
-export { createProber, hintsFromProfile, probeRegistry } from "./probe/index.js";
-export type { ProbeFailure, ProbeFindings, ProbeOptions, ProbeProfile, Prober, ProfileHints } from "./probe/index.js";
+// From the modules themselves, not probe/index.ts: `import "regtags"` need not load the probe's table or saved-profile files.
+export { createProber, probeRegistry } from "./probe/probe.js";
+export type { ProbeOptions, Prober } from "./probe/probe.js";
+export { hintsFromProfile } from "./probe/saved-profile.js";
+export type { ProfileHints } from "./probe/saved-profile.js";
+export type { ProbeFailure, ProbeFindings, ProbeProfile } from "./probe/findings.js";

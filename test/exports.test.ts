@@ -83,3 +83,15 @@ test("package.json bin points at the built CLI", () => {
   const pkg = createRequire(import.meta.url)("regtags/package.json") as { bin: Record<string, string> };
   assert.equal(pkg.bin["regtags"], "./dist/cli/bin.cjs");
 });
+
+test("import \"regtags\" loads no CLI, probe table, saved-profile files, watch or emulator module", async () => {
+  const { spawnSync } = await import("node:child_process");
+  // A resolve hook that names every module of the package the import loads.
+  const hook = `data:text/javascript,${encodeURIComponent('export async function resolve(s, c, n) { const r = await n(s, c); if (r.url.includes("/dist/")) process.stderr.write("LOADED " + r.url + "\\n"); return r; }')}`;
+  const child = spawnSync(process.execPath, ["--no-warnings", "--experimental-loader", hook, "--input-type=module", "-e", 'await import("regtags")'], { encoding: "utf8", timeout: 30_000, cwd: new URL("../..", import.meta.url) });
+  assert.equal(child.status, 0, child.stderr);
+  const loaded = child.stderr.split("\n").filter((line) => line.startsWith("LOADED ")).map((line) => line.slice("LOADED ".length));
+  assert.ok(loaded.some((url) => url.endsWith("/dist/index.js")), `the hook saw the import: ${child.stderr.slice(0, 500)}`);
+  const unwanted = loaded.filter((url) => /\/dist\/(cli|watch|emulator)\/|\/dist\/probe\/(render|saved)\.js$/.test(url));
+  assert.deepEqual(unwanted, []);
+});
