@@ -48,10 +48,10 @@ export async function readExplicitCredential(values: CredentialFlagValues, regis
   if (given.length > 1) throw new UsageError(`${given.join(" and ")} exclude each other; give one`);
   if (values["no-creds"] === true && values.authfile !== undefined) throw new UsageError("--no-creds and --authfile exclude each other; give one");
   if (values["password-stdin"] === true && values.creds === undefined) throw new UsageError("--password-stdin reads the password for --creds USER; give --creds USER too");
-  if (values["no-creds"] === true) return { kind: "none" };
+  if (values["no-creds"] === true) return { kind: "none", source: "--no-creds" };
   if (values["registry-token"] !== undefined) {
     if (values["registry-token"] === "") throw new UsageError("--registry-token wants a token");
-    return { kind: "registry-token", token: values["registry-token"] };
+    return { kind: "registry-token", token: values["registry-token"], source: "--registry-token" };
   }
   if (values.creds === undefined) return undefined;
   const colon = values.creds.indexOf(":");
@@ -59,12 +59,12 @@ export async function readExplicitCredential(values: CredentialFlagValues, regis
   if (username === "") throw new UsageError("--creds wants USER:PASS or USER");
   if (colon >= 0) {
     if (values["password-stdin"] === true) throw new UsageError("--creds USER:PASS and --password-stdin exclude each other; give --creds USER with --password-stdin");
-    return { kind: "basic", username, password: values.creds.slice(colon + 1) };
+    return { kind: "basic", username, password: values.creds.slice(colon + 1), source: "--creds" };
   }
-  if (!needPassword) return { kind: "basic", username, password: "" };
-  if (values["password-stdin"] === true) return { kind: "basic", username, password: await readPasswordFromStdin() };
+  if (!needPassword) return { kind: "basic", username, password: "", source: "--creds" };
+  if (values["password-stdin"] === true) return { kind: "basic", username, password: await readPasswordFromStdin(), source: "--creds" };
   if (process.stdin.isTTY !== true) throw new UsageError("--creds USER without a password needs a terminal to prompt on, or --password-stdin");
-  return { kind: "basic", username, password: await promptPassword(`Password for ${username}@${registry}: `) };
+  return { kind: "basic", username, password: await promptPassword(`Password for ${username}@${registry}: `), source: "--creds" };
 }
 
 /**

@@ -19,8 +19,8 @@ export const OPTION_FLAGS: Readonly<Record<AdvisedOption, string>> = {
   credentials: "--creds USER:PASS",
   allowInsecureRealm: "--allow-insecure-realm",
   "retry.maxDelayMs": "--retry-max-wait",
-  authFile: "--authfile FILE",
-  explicit: "--creds or --no-creds",
+  authFile: "--authfile",
+  explicit: "--creds / --registry-token / --no-creds",
   source: "--source",
 };
 

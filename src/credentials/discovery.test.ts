@@ -48,7 +48,7 @@ describe("discoverSources", () => {
   });
   test("--authfile wins over REGISTRY_AUTH_FILE (CRED-7)", () => {
     const result = discoverSources({ env: { REGISTRY_AUTH_FILE: "/x/auth.json" }, homeDir: "/h", authFile: "/flag.json" });
-    assert.equal(result.exclusiveVia, "--authfile");
+    assert.equal(result.exclusiveVia, "the authFile option");
     assert.deepEqual(paths(result), ["auth-json /flag.json"]);
   });
 });

@@ -56,7 +56,7 @@ export function discoverSources(input: DiscoveryInput): DiscoveredSources {
     return value === undefined || value === "" ? undefined : value;
   };
   if (input.authFile !== undefined && input.authFile !== "") {
-    return { exclusive: true, exclusiveVia: "--authfile", sources: [{ type: "file", path: input.authFile, format: "auth-json", via: "--authfile", required: true }] };
+    return { exclusive: true, exclusiveVia: "the authFile option", sources: [{ type: "file", path: input.authFile, format: "auth-json", via: "the authFile option", required: true }] };
   }
   const registryAuthFile = env("REGISTRY_AUTH_FILE");
   if (registryAuthFile !== undefined) {

@@ -13,7 +13,7 @@ import { IDENTITY_TOKEN_USERNAME } from "./helper-protocol.js";
 import { candidateEntries, credHelperFor, describeKeys, helperServerUrl } from "./keys.js";
 import { describeCredential, summarizeCredential } from "./report.js";
 
-const BYPASS_HINT = "fix it, or choose credentials with the authFile option, the explicit option";
+const BYPASS_HINT = "fix it, or choose credentials with the authFile option or the explicit option";
 
 /** A file or entry problem, with the way around it appended. */
 export function withBypassHint(error: unknown): unknown {

@@ -9,7 +9,7 @@ import type { Credential } from "../auth/credential.js";
 export type CredentialStepOutcome =
   /** This source supplied the credentials. */
   | "used"
-  /** No --creds / --registry-token / --no-creds. */
+  /** No explicit credential (the CLI's --creds / --registry-token / --no-creds). */
   | "not-given"
   /** An environment variable is not set. */
   | "not-set"
@@ -26,7 +26,7 @@ export type CredentialStepOutcome =
 
 /** One consulted source. */
 export interface CredentialStep {
-  /** What was consulted: `--creds / --registry-token / --no-creds`, `DOCKER_AUTH_CONFIG`, `PATH (how it was found)`, an environment rule. */
+  /** What was consulted: `the explicit option` (the CLI's flags), `DOCKER_AUTH_CONFIG`, `PATH (how it was found)`, an environment rule. */
   readonly source: string;
   readonly outcome: CredentialStepOutcome;
   /** Why, in one line; never a secret. */
@@ -88,7 +88,7 @@ const OUTCOME_LABELS: Readonly<Record<CredentialStepOutcome, string>> = {
  * @example
  * formatCredentialReport(report)
  * // 127.0.0.1:5000/team/app: password of user "alice" from /home/u/.docker/config.json auths["127.0.0.1:5000"]
- * //   not given       --creds / --registry-token / --no-creds
+ * //   not given       the explicit option
  * //   not set         DOCKER_AUTH_CONFIG
  * //   used            /home/u/.docker/config.json (~/.docker/config.json): auths["127.0.0.1:5000"], password of user "alice"
  */
@@ -97,7 +97,7 @@ export function formatCredentialReport(report: CredentialReport): string {
   let headline: string;
   if (report.error !== undefined) headline = `lookup failed: ${report.error}`;
   else if (report.credential !== undefined) headline = `${describeCredential(report.credential)} from ${report.credential.source}`;
-  else if (report.steps.some((step) => step.outcome === "used")) headline = "anonymous (--no-creds)";
+  else if (report.steps.some((step) => step.outcome === "used")) headline = "anonymous, as asked: no other source consulted";
   else headline = "anonymous: no source has credentials for this registry";
   const lines = [`${subject}: ${headline}`];
   for (const step of report.steps) {

@@ -81,24 +81,33 @@ describe("precedence: explicit flags", () => {
   const pw = secret("file");
   const world: World = { files: { [DOCKER]: json({ auths: { [REG]: auth("fileuser", pw) } }) }, env: { DOCKER_AUTH_CONFIG: json({ auths: { [REG]: auth("envuser", pw) } }) } };
 
+  test("a library caller's explicit credential is named as the explicit option, never as a CLI flag (issue 12)", async () => {
+    const password = secret("lib");
+    const { resolve, reports } = setup(world, { explicit: { kind: "basic", username: "libuser", password } });
+    assert.equal((await resolve(REG, "x"))?.source, "the explicit option");
+    const text = checkReport(reports[0]!);
+    assert.ok(!/--[a-z]/.test(text), text);
+    assert.match(text, /from the explicit option\n {2}used {12}the explicit option: the explicit option, password of user "libuser"/);
+  });
+
   test("--creds wins, and nothing is read", async () => {
     const password = secret("flag");
-    const { resolve, reads, reports } = setup(world, { explicit: { kind: "basic", username: "flaguser", password } });
+    const { resolve, reads, reports } = setup(world, { explicit: { kind: "basic", username: "flaguser", password, source: "--creds" } });
     assert.deepEqual(await resolve(REG, "team/app"), basic("flaguser", password, "--creds"));
     assert.deepEqual(reads, []);
     const text = checkReport(reports[0]!);
-    assert.match(text, /^registry\.example:5000\/team\/app: password of user "flaguser" from --creds\n {2}used {12}--creds \/ --registry-token \/ --no-creds: --creds, password of user "flaguser"\n {2}not consulted {3}credentials files, helpers and environment tokens: --creds wins over them$/);
+    assert.match(text, /^registry\.example:5000\/team\/app: password of user "flaguser" from --creds\n {2}used {12}the explicit option: --creds, password of user "flaguser"\n {2}not consulted {3}credentials files, helpers and environment tokens: --creds wins over them$/);
   });
   test("--registry-token wins", async () => {
     const token = secret("regtoken");
-    const { resolve } = setup(world, { explicit: { kind: "registry-token", token } });
+    const { resolve } = setup(world, { explicit: { kind: "registry-token", token, source: "--registry-token" } });
     assert.deepEqual(await resolve(REG, "x"), { kind: "registry-token", token, source: "--registry-token" });
   });
   test("--no-creds: anonymous, nothing else consulted", async () => {
-    const { resolve, reads, reports } = setup(world, { explicit: { kind: "none" } });
+    const { resolve, reads, reports } = setup(world, { explicit: { kind: "none", source: "--no-creds" } });
     assert.equal(await resolve(REG, "x"), undefined);
     assert.deepEqual(reads, []);
-    assert.match(checkReport(reports[0]!), /: anonymous \(--no-creds\)\n {2}used {12}--creds \/ --registry-token \/ --no-creds: --no-creds: anonymous, no other source consulted$/);
+    assert.match(checkReport(reports[0]!), /: anonymous, as asked: no other source consulted\n {2}used {12}the explicit option: --no-creds: anonymous, no other source consulted$/);
   });
   test("explicit credentials stay with their registry", async () => {
     const { resolve } = setup(world, { explicit: { kind: "basic", username: "flaguser", password: secret("flag2") }, explicitRegistry: "other.example" });
@@ -119,7 +128,7 @@ describe("precedence: --authfile and REGISTRY_AUTH_FILE (CRED-7)", () => {
     assert.equal((await resolve(REG, "team/app"))?.source, `/flag.json auths["${REG}/team"]`);
     assert.equal(await resolve(REG, "other/app"), undefined, "no fallback to the other files");
     assert.deepEqual(reads, ["/flag.json"], "read once");
-    assert.match(checkReport(reports[1]!), /not consulted {3}default credentials files and environment tokens: --authfile replaces them/);
+    assert.match(checkReport(reports[1]!), /not consulted {3}default credentials files and environment tokens: the authFile option replaces them/);
   });
   test("REGISTRY_AUTH_FILE: that file only, no environment tokens either", async () => {
     const { resolve } = setup({ files, env: { REGISTRY_AUTH_FILE: "/env.json", GITHUB_TOKEN: secret("gh") } });
@@ -128,8 +137,8 @@ describe("precedence: --authfile and REGISTRY_AUTH_FILE (CRED-7)", () => {
   });
   test("a named file that does not exist is an error", async () => {
     const { resolve, reports } = setup({ files }, { authFile: "/missing.json" });
-    await assert.rejects(resolve(REG, "a"), (error: unknown) => error instanceof CredentialsError && error.message === "credentials file /missing.json (from --authfile) does not exist");
-    assert.equal(reports[0]?.error, "credentials file /missing.json (from --authfile) does not exist");
+    await assert.rejects(resolve(REG, "a"), (error: unknown) => error instanceof CredentialsError && error.message === "credentials file /missing.json (from the authFile option) does not exist");
+    assert.equal(reports[0]?.error, "credentials file /missing.json (from the authFile option) does not exist");
   });
 });
 
@@ -277,7 +286,7 @@ describe("skip or fail (CRED-9)", () => {
   test("a malformed file before the match stops the lookup, naming the file", async () => {
     await expectFailure(
       { files: { [RUNTIME]: `{"auths": {"${REG}": {"auth": ${pw}}}}`, [DOCKER]: json({ auths: { [REG]: auth("d", pw) } }) } },
-      new RegExp(`^credentials file ${RUNTIME} is not valid JSON.*; fix it, or choose credentials with the authFile option, the explicit option$`),
+      new RegExp(`^credentials file ${RUNTIME} is not valid JSON.*; fix it, or choose credentials with the authFile option or the explicit option$`),
     );
   });
   test("a malformed DOCKER_AUTH_CONFIG stops the lookup", async () => {
@@ -318,7 +327,7 @@ describe("skip or fail (CRED-9)", () => {
   test("explainCredentials never rejects: the report carries the error", async () => {
     const { options } = setup({ files: { [DOCKER]: "[]" } });
     const report = await explainCredentials(REG, "x", options);
-    assert.equal(report.error, `credentials file ${DOCKER} must hold a JSON object; fix it, or choose credentials with the authFile option, the explicit option`);
+    assert.equal(report.error, `credentials file ${DOCKER} must hold a JSON object; fix it, or choose credentials with the authFile option or the explicit option`);
     assert.match(formatCredentialReport(report), /^registry\.example:5000\/x: lookup failed: credentials file/);
   });
 });
@@ -335,7 +344,7 @@ describe("the report", () => {
     assert.deepEqual(
       report.steps.map((s) => `${s.outcome} ${s.source}`),
       [
-        "not-given --creds / --registry-token / --no-creds",
+        "not-given the explicit option",
         "not-set DOCKER_AUTH_CONFIG",
         `absent ${RUNTIME} ($XDG_RUNTIME_DIR/containers/auth.json)`,
         `no-match ${CONTAINERS} (~/.config/containers/auth.json)`,
@@ -349,7 +358,7 @@ describe("the report", () => {
       formatCredentialReport(report),
       [
         `${REG}/team/app: password of user "alice" from ${DOCKER} auths["${REG}"]`,
-        "  not given       --creds / --registry-token / --no-creds",
+        "  not given       the explicit option",
         "  not set         DOCKER_AUTH_CONFIG",
         `  not present     ${RUNTIME} ($XDG_RUNTIME_DIR/containers/auth.json)`,
         `  no match        ${CONTAINERS} (~/.config/containers/auth.json): no entry for ${REG}/team/app (auths has quay.io/team)`,

@@ -36,19 +36,19 @@ import { ENV_CREDENTIAL_RULES, type EnvCredentialRule, resolveEnvRule } from "./
 
 /** Credentials given on the command line (or by a program), which win over every file. */
 export type ExplicitCredential =
-  /** `--creds USER:PASS`. */
-  | { readonly kind: "basic"; readonly username: string; readonly password: string; /** @default "--creds" */ readonly source?: string }
-  /** `--registry-token TOKEN`: sent as Bearer as is. */
-  | { readonly kind: "registry-token"; readonly token: string; /** @default "--registry-token" */ readonly source?: string }
-  /** `--no-creds`: anonymous, no other source consulted. */
-  | { readonly kind: "none"; /** @default "--no-creds" */ readonly source?: string };
+  /** A user name and password (the CLI's `--creds USER:PASS`). */
+  | { readonly kind: "basic"; readonly username: string; readonly password: string; /** Named in reports and errors. @default "the explicit option" */ readonly source?: string | undefined }
+  /** A registry token, sent as Bearer as is (the CLI's `--registry-token TOKEN`). */
+  | { readonly kind: "registry-token"; readonly token: string; /** Named in reports and errors. @default "the explicit option" */ readonly source?: string | undefined }
+  /** Anonymous, no other source consulted (the CLI's `--no-creds`). */
+  | { readonly kind: "none"; /** Named in reports. @default "the explicit option" */ readonly source?: string | undefined };
 
 export interface CredentialResolverOptions {
-  /** `--creds`, `--registry-token` or `--no-creds`. */
+  /** Credentials that win over every file, helper and variable (the CLI's `--creds`, `--registry-token`, `--no-creds`). */
   readonly explicit?: ExplicitCredential | undefined;
   /** The registry `explicit` is for; other registries use the other sources. @default every registry */
   readonly explicitRegistry?: string | undefined;
-  /** `--authfile PATH`: that file only; it must exist. @default REGISTRY_AUTH_FILE, else the default order */
+  /** That auth file only; it must exist (the CLI's `--authfile PATH`). @default REGISTRY_AUTH_FILE, else the default order */
   readonly authFile?: string | undefined;
   /** Environment: DOCKER_CONFIG, XDG_*, REGISTRY_AUTH_FILE, DOCKER_AUTH_CONFIG, tokens, and the helpers' PATH. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
@@ -70,7 +70,8 @@ export interface CredentialResolverOptions {
   readonly onReport?: ((report: CredentialReport) => void) | undefined;
 }
 
-const FLAGS_SOURCE = "--creds / --registry-token / --no-creds";
+/** The explicit credential's step in a report, in the library's words (the CLI words it as its flags, cli/option-flags.ts). */
+const FLAGS_SOURCE = "the explicit option";
 
 interface Lookup {
   readonly credential?: Credential;
@@ -157,13 +158,13 @@ async function lookUp(context: Context, registryName: string, repository: string
     const forRegistry = options.explicitRegistry === undefined || normalizeRegistryName(options.explicitRegistry) === registry;
     if (forRegistry) {
       if (explicit.kind === "none") {
-        steps.push({ source: FLAGS_SOURCE, outcome: "used", detail: `${explicit.source ?? "--no-creds"}: anonymous, no other source consulted` });
+        steps.push({ source: FLAGS_SOURCE, outcome: "used", detail: `${explicit.source ?? FLAGS_SOURCE}: anonymous, no other source consulted` });
         return done();
       }
       const credential: Credential =
         explicit.kind === "basic"
-          ? { kind: "basic", username: explicit.username, password: explicit.password, source: explicit.source ?? "--creds" }
-          : { kind: "registry-token", token: explicit.token, source: explicit.source ?? "--registry-token" };
+          ? { kind: "basic", username: explicit.username, password: explicit.password, source: explicit.source ?? FLAGS_SOURCE }
+          : { kind: "registry-token", token: explicit.token, source: explicit.source ?? FLAGS_SOURCE };
       steps.push({ source: FLAGS_SOURCE, outcome: "used", detail: `${credential.source}, ${describeCredential(summarizeCredential(credential))}` });
       steps.push({ source: "credentials files, helpers and environment tokens", outcome: "not-consulted", detail: `${credential.source} wins over them` });
       return done(credential);

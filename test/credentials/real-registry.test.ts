@@ -298,7 +298,7 @@ describe("credential sources against the real registry, token auth", { concurren
       const result = await cli(["ls", ref], box.env);
       assert.equal(result.code, 3);
       assert.ok(result.stderr.startsWith(`regtags: credentials file ${box.configAuth} is not valid JSON`), result.stderr);
-      assert.match(result.stderr, /^regtags: credentials file \S+ is not valid JSON( \([^)]*\))?; fix it, or choose credentials with --authfile FILE, --creds or --no-creds\n$/);
+      assert.match(result.stderr, /^regtags: credentials file \S+ is not valid JSON( \([^)]*\))?; fix it, or choose credentials with --authfile or --creds \/ --registry-token \/ --no-creds\n$/);
     });
     test("a malformed file after the match is never read", async () => {
       const box = await fresh();
@@ -311,7 +311,7 @@ describe("credential sources against the real registry, token auth", { concurren
       await box.write("home/.docker/config.json/oops", "a directory where the file should be");
       const result = await cli(["ls", ref], box.env);
       assert.equal(result.code, 3);
-      assert.equal(result.stderr, `regtags: cannot read credentials file ${box.dockerConfig}: it is a directory (EISDIR); fix it, or choose credentials with --authfile FILE, --creds or --no-creds\n`);
+      assert.equal(result.stderr, `regtags: cannot read credentials file ${box.dockerConfig}: it is a directory (EISDIR); fix it, or choose credentials with --authfile or --creds / --registry-token / --no-creds\n`);
     });
     test("a missing credential helper: an error only when the lookup reaches it", async () => {
       const box = await fresh();

@@ -120,7 +120,7 @@ describe("only regular files within 4 MiB are read", () => {
     mkfifo(join(dir, "config.json"));
     const run = await runMeasured(["auth", "which", "registry.example/team/app"], { env: { DOCKER_CONFIG: dir }, timeoutMs: 10_000 });
     assert.equal(run.code, 3);
-    assert.equal(run.stderr, `regtags: cannot read credentials file ${dir}/config.json: it is a FIFO (named pipe), not a regular file; fix it, or choose credentials with --authfile FILE, --creds or --no-creds\n`);
+    assert.equal(run.stderr, `regtags: cannot read credentials file ${dir}/config.json: it is a FIFO (named pipe), not a regular file; fix it, or choose credentials with --authfile or --creds / --registry-token / --no-creds\n`);
   });
 
   test("--authfile /dev/zero: exit 3 naming it", async (t) => {
