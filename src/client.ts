@@ -16,6 +16,7 @@ import { buildPipeline } from "./pipeline.js";
 import { findProfile, type RegistryProfile } from "./profiles/profiles.js";
 import { parseReference, parseRegistryName, type Reference } from "./reference/reference.js";
 import { scrubError } from "./transport/echo-guard.js";
+import { retryability } from "./transport/retry.js";
 import { redactUrl } from "./transport/trace.js";
 import type { TagDetails } from "./vendor/types.js";
 
@@ -200,7 +201,7 @@ export function createClient(options: ClientOptions = {}): RegtagsClient {
     }
     await res.discard();
     if (res.status < 200 || res.status > 299) {
-      throw new RegistryError("ERR_REGISTRY", `webhook ${url.origin}: POST answered ${res.status}${res.status >= 500 || res.status === 429 ? " (still after retries)" : ""}`, { status: res.status, method: "POST", url: url.origin });
+      throw new RegistryError("ERR_REGISTRY", `webhook ${url.origin}: POST answered ${res.status}${retryability(res.status) === "backoff" ? " (still after retries)" : ""}`, { status: res.status, method: "POST", url: url.origin });
     }
     return res.status;
   }
