@@ -7,6 +7,7 @@
  */
 import type { RegtagsError } from "../errors.js";
 import type { TagPage } from "../listing/list-tags.js";
+import { askedPageSize } from "../listing/page-size.js";
 import type { TraceEvent } from "../transport/trace.js";
 import type { TransportRequest, TransportResponse } from "../transport/types.js";
 
@@ -100,13 +101,13 @@ export function learnedCheck(hints: LearnedHints, pageSize: number | null | unde
   function pageSurprise(): string | undefined {
     if (first === undefined || pageSize === undefined) return undefined;
     if (pageSize === null) return first.next !== undefined ? `one response with every tag was expected, but the registry sent ${first.tags} and a next link` : undefined;
-    let sent: string | null = null;
+    let sent: number | undefined;
     try {
-      sent = new URL(first.url).searchParams.get("n");
+      sent = askedPageSize(new URL(first.url));
     } catch {
-      sent = null;
+      sent = undefined;
     }
-    if (sent !== String(pageSize)) return `the registry rejected n=${pageSize}`;
+    if (sent !== pageSize) return `the registry rejected n=${pageSize}`;
     if (first.tags < pageSize && first.next !== undefined) return `n=${pageSize} was clamped to ${first.tags}`;
     return undefined;
   }
